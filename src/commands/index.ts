@@ -1,0 +1,151 @@
+// The commands of the command line (API.md): thin shells over the questionnaire loader, scoring and services.
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { checkAnswersDocument, scoringInputOf, type AnswersDocument } from '../domain/answers.js';
+import { score } from '../domain/scoring.js';
+import {
+  QuestionnaireFileError,
+  formatProblem,
+  resolveQuestionnaire,
+  validateFiles,
+  validateFolder,
+} from '../questionnaires/loader.js';
+import { checkAnswersDocumentShape } from '../questionnaires/validator.js';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/** A refusal: its lines go to stderr, nothing to stdout, exit 1. */
+class CliError extends Error {
+  constructor(readonly lines: string[]) {
+    super(lines.join('\n'));
+  }
+}
+
+export const HELP = `govsec-maturity — security-governance maturity assessments (資安治理成熟度評估)
+
+Usage: govsec-maturity <command> [options]
+       npm run --silent cli -- <command> [options]
+
+Commands:
+  validate [files…]                     validate questionnaire and crosswalk files
+                                        (default: every file in questionnaires/)
+  score --questionnaire <id@version|path> [--target N|none] <answers.json>
+                                        score an answers document (basis self) and print
+                                        the result JSON
+  help                                  this text
+
+Exit status: 0 success; 1 invalid input, each problem named on stderr.
+`;
+
+type Command = (args: string[], io: CliIo) => number | Promise<number>;
+
+function parse<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new CliError([(error as Error).message]);
+  }
+}
+
+const validate: Command = (args, io) => {
+  const { positionals } = parse({ args, allowPositionals: true, options: {} });
+  const report = positionals.length > 0 ? validateFiles(positionals) : validateFolder();
+  if (report.problems.length > 0) throw new CliError(report.problems.map(formatProblem));
+  const lines = [
+    ...report.questionnaires.map((q) => {
+      const processes = q.processes.length;
+      const indicators = q.processes.reduce((n, p) => n + p.indicatorById.size, 0);
+      return `ok ${q.file}: ${q.ref}, ${q.aspects.length} aspects, ${processes} processes, ${indicators} process indicators`;
+    }),
+    ...report.crosswalks.map((c) => `ok ${c.file}: crosswalk ${c.crosswalk.from} → ${c.crosswalk.to}, ${c.crosswalk.indicators.length} indicator mappings`),
+  ];
+  if (lines.length === 0) throw new CliError(['no questionnaire or crosswalk files to validate']);
+  io.stdout(lines.join('\n') + '\n');
+  return 0;
+};
+
+function parseTarget(value: string | undefined): number | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'none') return null;
+  if (!/^[1-5]$/.test(value)) throw new CliError([`--target must be a level from 1 to 5 (or "none"), not "${value}"`]);
+  return Number(value);
+}
+
+function readAnswers(file: string): AnswersDocument {
+  let raw: string;
+  try {
+    raw = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CliError([`${file}: cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(raw.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new CliError([`${file}: not valid JSON: ${(error as Error).message}`]);
+  }
+  const shape = checkAnswersDocumentShape(doc);
+  if (shape.length > 0) throw new CliError(shape.map((p) => `${file}: ${p.pointer}: ${p.message}`));
+  return doc as AnswersDocument;
+}
+
+const scoreCommand: Command = (args, io) => {
+  const { values, positionals } = parse({
+    args,
+    allowPositionals: true,
+    options: { questionnaire: { type: 'string', short: 'q' }, target: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new CliError(['score takes exactly one answers document: score --questionnaire <id@version|path> [--target N] <answers.json>']);
+  const file = positionals[0]!;
+  const target = parseTarget(values.target);
+  const doc = readAnswers(file);
+  const spec = values.questionnaire ?? doc.questionnaire;
+  if (!spec) throw new CliError([`${file}: no questionnaire: give --questionnaire or the document's "questionnaire" field`]);
+  const index = resolveQuestionnaire(spec);
+  const problems = checkAnswersDocument(index, doc);
+  if (problems.length > 0) {
+    throw new CliError(
+      problems.map((p) => {
+        const where = [p.process, p.indicator].filter(Boolean).join(' ');
+        return `${file}: ${p.pointer}: ${where ? `${where}: ` : ''}${p.message}`;
+      }),
+    );
+  }
+  const result = score(index, { ...scoringInputOf(doc), target, basis: 'self' });
+  io.stdout(JSON.stringify(result, null, 2) + '\n');
+  return 0;
+};
+
+const commands: Record<string, Command> = {
+  validate,
+  score: scoreCommand,
+  help: (_args, io) => {
+    io.stdout(HELP);
+    return 0;
+  },
+};
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    io.stdout(HELP);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.stderr(`unknown command "${name}"\n\n${HELP}`);
+    return 1;
+  }
+  try {
+    return await command(args, io);
+  } catch (error) {
+    if (error instanceof CliError) io.stderr(error.lines.join('\n') + '\n');
+    else if (error instanceof QuestionnaireFileError) io.stderr(error.problems.map(formatProblem).join('\n') + '\n');
+    else throw error;
+    return 1;
+  }
+}
+
