@@ -82,6 +82,8 @@ export interface IndexedIndicator {
   id: string;
   weight: number;
   order: number;
+  /** Position of this (process, indicator) pair in the per-assessment rating arrays. */
+  slot: number;
   /** Base practices may be rated NA; generic practices may not. */
   basePractice: boolean;
 }
@@ -112,12 +114,20 @@ export interface QuestionnaireIndex {
   aspects: { id: string; processes: IndexedProcess[] }[];
   processes: IndexedProcess[];
   processById: Map<string, IndexedProcess>;
+  /** How many (process, indicator) pairs the questionnaire has. */
+  slotCount: number;
+  /** The process and indicator id of each slot, in questionnaire order. */
+  slotProcess: string[];
+  slotIndicator: string[];
 }
 
 /** Builds the index once per questionnaire; scoring reuses it for every assessment. */
 export function indexQuestionnaire(q: Questionnaire): QuestionnaireIndex {
   const ratingValues = { ...DEFAULT_RATING_VALUES, ...(q.scoring.ratingValues ?? {}) };
   const processes: IndexedProcess[] = [];
+  let slot = 0;
+  const slotProcess: string[] = [];
+  const slotIndicator: string[] = [];
   const aspects = q.aspects.map((aspect) => {
     const aspectProcesses = aspect.processes.map((p) => {
       let order = 0;
@@ -125,8 +135,10 @@ export function indexQuestionnaire(q: Questionnaire): QuestionnaireIndex {
       const attributes: IndexedAttribute[] = q.attributes.map((a) => {
         const source = a.level === 1 ? p.indicators : a.indicators;
         const indicators = source.map((i) => {
-          const entry = { id: i.id, weight: i.weight ?? 1, order: order++, basePractice: a.level === 1 };
+          const entry = { id: i.id, weight: i.weight ?? 1, order: order++, slot: slot++, basePractice: a.level === 1 };
           indicatorById.set(i.id, { ...entry, attribute: a.id, level: a.level });
+          slotProcess.push(p.id);
+          slotIndicator.push(i.id);
           return entry;
         });
         return { id: a.id, level: a.level, indicators };
@@ -153,5 +165,8 @@ export function indexQuestionnaire(q: Questionnaire): QuestionnaireIndex {
     aspects,
     processes,
     processById: new Map(processes.map((p) => [p.id, p])),
+    slotCount: slot,
+    slotProcess,
+    slotIndicator,
   };
 }

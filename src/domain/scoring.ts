@@ -137,103 +137,109 @@ export function capabilityLevel(attributes: readonly { level: number; rating: Ra
   return level;
 }
 
-type Lookup<T> = Map<string, Map<string, T>>;
+/** Rating codes in the per-assessment arrays: index into the rating values, NA, or unanswered. */
+const CODE: Readonly<Record<AnswerRating, number>> = { N: 0, P: 1, L: 2, F: 3, NA: 4 };
+const NA = 4;
+const UNANSWERED = -1;
 
-function byProcess<T extends { process: string }>(items: readonly T[], key: (t: T) => string): Lookup<T> {
-  const map: Lookup<T> = new Map();
-  for (const item of items) {
-    let inner = map.get(item.process);
-    if (!inner) map.set(item.process, (inner = new Map<string, T>()));
-    inner.set(key(item), item);
-  }
-  return map;
+function slotOf(index: QuestionnaireIndex, process: string, indicator: string): number | undefined {
+  return index.processById.get(process)?.indicatorById.get(indicator)?.slot;
 }
 
-const indicatorKey = (x: { indicator: string }): string => x.indicator;
-const attributeKey = (x: { attribute: string }): string => x.attribute;
+/** The agency's ratings by slot (unconfirmed answers stay unanswered) and which answers carry evidence. */
+interface Scratch {
+  codes: Int8Array;
+  evidence: Uint8Array;
+  effective: Int8Array;
+}
+
+/**
+ * Rating arrays reused across calls for the same questionnaire: scoring is synchronous and nothing in a
+ * result refers to them, so one set per questionnaire saves two allocations per assessment.
+ */
+const scratchByIndex = new WeakMap<QuestionnaireIndex, Scratch>();
+function scratchFor(index: QuestionnaireIndex): Scratch {
+  let scratch = scratchByIndex.get(index);
+  if (!scratch) {
+    const n = index.slotCount;
+    scratch = { codes: new Int8Array(n), evidence: new Uint8Array(n), effective: new Int8Array(n) };
+    scratchByIndex.set(index, scratch);
+  }
+  return scratch;
+}
+
+function agencyCodes(index: QuestionnaireIndex, answers: readonly AnswerInput[]): { codes: Int8Array; evidence: Uint8Array } {
+  const { codes, evidence } = scratchFor(index);
+  codes.fill(UNANSWERED);
+  evidence.fill(0);
+  // Answers usually come in questionnaire order: try the slot after the previous one before looking up.
+  let next = 0;
+  for (const answer of answers) {
+    let slot: number | undefined = next;
+    if (index.slotIndicator[slot] !== answer.indicator || index.slotProcess[slot] !== answer.process) {
+      slot = slotOf(index, answer.process, answer.indicator);
+      if (slot === undefined) continue;
+    }
+    next = slot + 1;
+    if (answer.unconfirmed) continue;
+    codes[slot] = CODE[answer.rating];
+    if (answer.evidence && answer.evidence.trim() !== '') evidence[slot] = 1;
+  }
+  return { codes, evidence };
+}
+
+/** Effective ratings: an assessor rating that is not stale replaces the agency's. */
+function effectiveCodes(index: QuestionnaireIndex, own: Int8Array, ratings: readonly AssessorRatingInput[]): Int8Array {
+  const codes = scratchFor(index).effective;
+  codes.set(own);
+  for (const r of ratings) {
+    if (r.stale) continue;
+    const slot = slotOf(index, r.process, r.indicator);
+    if (slot !== undefined) codes[slot] = CODE[r.rating];
+  }
+  return codes;
+}
 
 interface ProcessScore {
   process: IndexedProcess;
   inScope: boolean;
   level: number;
-  attributes: { id: string; level: number; achievement: number; rating: Rating; computedRating?: Rating }[];
-}
-
-/** The effective rating of every indicator of a process (undefined = unanswered). */
-type RatingOf = (indicator: string) => AnswerRating | undefined;
-
-function scoreProcess(
-  index: QuestionnaireIndex,
-  process: IndexedProcess,
-  inScope: boolean,
-  rate: RatingOf,
-  overrides: Map<string, AttributeOverrideInput> | undefined,
-): ProcessScore {
-  const values = index.ratingValues;
-  const attributes: ProcessScore['attributes'] = [];
-  for (const attribute of process.attributes) {
-    let sumWeighted = 0;
-    let sumWeights = 0;
-    for (const indicator of attribute.indicators) {
-      const rating = rate(indicator.id);
-      if (rating === 'NA') continue;
-      sumWeights += indicator.weight;
-      if (rating !== undefined) sumWeighted += indicator.weight * values[rating];
-    }
-    const achievement = sumWeights > 0 ? sumWeighted / sumWeights : 0;
-    const computed = ratingOf(achievement);
-    const override = overrides?.get(attribute.id);
-    attributes.push(
-      override && override.rating !== computed
-        ? { id: attribute.id, level: attribute.level, achievement, rating: override.rating, computedRating: computed }
-        : { id: attribute.id, level: attribute.level, achievement, rating: override?.rating ?? computed },
-    );
-  }
-  return { process, inScope, level: capabilityLevel(attributes), attributes };
-}
-
-/** Effective ratings per process: an assessor rating that is not stale replaces the agency's answer. */
-function raterOf(answers: Lookup<AnswerInput>, assessorRatings: Lookup<AssessorRatingInput> | undefined) {
-  return (process: string): RatingOf => {
-    const own = answers.get(process);
-    const reviewed = assessorRatings?.get(process);
-    return (indicator) => {
-      const assessorRating = reviewed?.get(indicator);
-      if (assessorRating && !assessorRating.stale) return assessorRating.rating;
-      const answer = own?.get(indicator);
-      return answer && !answer.unconfirmed ? answer.rating : undefined;
-    };
-  };
+  attributes: { id: string; level: number; achievement: number; rating: Rating; computedRating: Rating | undefined }[];
 }
 
 function scoreAll(
   index: QuestionnaireIndex,
-  rateIn: (process: string) => RatingOf,
+  codes: Int8Array,
   outOfScope: ReadonlySet<string>,
   assessor: AssessorInput | undefined,
 ): ProcessScore[] {
-  const scope = assessor?.scope ? new Map(assessor.scope.map((s) => [s.process, s.inScope])) : undefined;
-  const overrides = assessor?.overrides ? byProcess(assessor.overrides, attributeKey) : undefined;
+  const values = index.ratingValues;
+  const table = [values.N, values.P, values.L, values.F];
+  const scope = assessor?.scope?.length ? new Map(assessor.scope.map((s) => [s.process, s.inScope])) : undefined;
+  const overrides = assessor?.overrides?.length ? new Map(assessor.overrides.map((o) => [`${o.process}\u0000${o.attribute}`, o.rating])) : undefined;
   return index.processes.map((process) => {
+    const attributes: ProcessScore['attributes'] = [];
+    for (const attribute of process.attributes) {
+      let sumWeighted = 0;
+      let sumWeights = 0;
+      for (const indicator of attribute.indicators) {
+        const code = codes[indicator.slot]!;
+        if (code === NA) continue;
+        sumWeights += indicator.weight;
+        if (code !== UNANSWERED) sumWeighted += indicator.weight * table[code]!;
+      }
+      const achievement = sumWeights > 0 ? sumWeighted / sumWeights : 0;
+      const computed = ratingOf(achievement);
+      const override = overrides?.get(`${process.id}\u0000${attribute.id}`);
+      const rating = override ?? computed;
+      attributes.push({ id: attribute.id, level: attribute.level, achievement, rating, computedRating: rating === computed ? undefined : computed });
+    }
     const inScope = scope?.get(process.id) ?? !outOfScope.has(process.id);
-    return scoreProcess(index, process, inScope, rateIn(process.id), overrides?.get(process.id));
+    return { process, inScope, level: capabilityLevel(attributes), attributes };
   });
 }
 
-function weightedLevels(processes: readonly ProcessScore[]): number | null {
-  let sum = 0;
-  let weights = 0;
-  for (const p of processes) {
-    if (!p.inScope) continue;
-    sum += p.process.weight * p.level;
-    weights += p.process.weight;
-  }
-  return weights > 0 ? sum / weights : null;
-}
-
-function maturityLevel(index: QuestionnaireIndex, inScope: readonly ProcessScore[], score: number): number {
-  if (inScope.length === 0) return 0;
-  const lowest = Math.min(...inScope.map((p) => p.level));
+function maturityLevel(index: QuestionnaireIndex, lowest: number, score: number): number {
   const average = Math.floor(score + EPSILON);
   switch (index.rollup) {
     case 'weighted-average':
@@ -245,60 +251,59 @@ function maturityLevel(index: QuestionnaireIndex, inScope: readonly ProcessScore
   }
 }
 
-function gapsOf(
-  index: QuestionnaireIndex,
-  scores: readonly ProcessScore[],
-  target: number,
-  rateIn: (process: string) => RatingOf,
-): Gap[] {
-  const values = index.ratingValues;
+/**
+ * The indicators that keep a PA from its required rating, lowest value first, then higher weight, then
+ * questionnaire order. Rating values strictly increase N < P < L, so bucketing by rating code orders by
+ * value; a stable sort by weight inside each bucket keeps questionnaire order among equals.
+ */
+function blockingIndicators(indicators: IndexedProcess['attributes'][number]['indicators'], codes: Int8Array): string[] {
+  const buckets: (typeof indicators)[] = [[], [], []];
+  for (const indicator of indicators) {
+    const code = codes[indicator.slot]!;
+    if (code === NA || code === CODE.F) continue;
+    buckets[code === UNANSWERED ? CODE.N : code]!.push(indicator);
+  }
+  const ids: string[] = [];
+  for (const bucket of buckets) {
+    if (bucket.some((i) => i.weight !== bucket[0]!.weight)) bucket.sort((x, y) => y.weight - x.weight);
+    for (const indicator of bucket) ids.push(indicator.id);
+  }
+  return ids;
+}
+
+function gapsOf(scores: readonly ProcessScore[], target: number, codes: Int8Array): Gap[] {
   const gaps: Gap[] = [];
   for (const p of scores) {
     if (!p.inScope || p.level >= target) continue;
-    const rate = rateIn(p.process.id);
-    p.attributes.forEach((a, position) => {
+    for (let position = 0; position < p.attributes.length; position++) {
+      const a = p.attributes[position]!;
       const required = a.level < target && a.rating !== 'F' ? 'F' : a.level === target && !atLeastL(a.rating) ? 'L' : null;
-      if (!required) return;
-      const blocking = [];
-      for (const indicator of p.process.attributes[position]!.indicators) {
-        const rating = rate(indicator.id) ?? 'N';
-        if (rating === 'NA' || rating === 'F') continue;
-        blocking.push({ id: indicator.id, value: values[rating], weight: indicator.weight, order: indicator.order });
-      }
-      blocking.sort((x, y) => x.value - y.value || y.weight - x.weight || x.order - y.order);
+      if (!required) continue;
       gaps.push({
         process: p.process.id,
         attribute: a.id,
         required,
         rating: a.rating,
         achievement: round4(a.achievement),
-        indicators: blocking.map((b) => b.id),
+        indicators: blockingIndicators(p.process.attributes[position]!.indicators, codes),
       });
-    });
+    }
   }
   return gaps;
 }
 
-function completenessOf(
-  selfScores: readonly ProcessScore[],
-  answers: Lookup<AnswerInput>,
-  target: number | null,
-): Completeness {
+function completenessOf(selfScores: readonly ProcessScore[], codes: Int8Array, evidence: Uint8Array, target: number | null): Completeness {
   const missing: IndicatorRef[] = [];
   const missingEvidence: IndicatorRef[] = [];
   for (const p of selfScores) {
     if (!p.inScope) continue;
     const required = Math.max(target ?? 0, p.level);
-    const own = answers.get(p.process.id);
     for (const attribute of p.process.attributes) {
       for (const indicator of attribute.indicators) {
-        const answer = own?.get(indicator.id);
-        const answered = answer !== undefined && !answer.unconfirmed;
-        if (!answered) {
+        const code = codes[indicator.slot]!;
+        if (code === UNANSWERED) {
           if (attribute.level <= required) missing.push({ process: p.process.id, indicator: indicator.id });
-          continue;
-        }
-        if (answer.rating !== 'N' && answer.rating !== 'NA' && !answer.evidence?.trim()) {
+        } else if (code !== CODE.N && code !== NA && evidence[indicator.slot] === 0) {
           missingEvidence.push({ process: p.process.id, indicator: indicator.id });
         }
       }
@@ -311,17 +316,31 @@ function completenessOf(
 export function score(index: QuestionnaireIndex, input: ScoringInput): ScoreResult {
   const basis = input.basis ?? 'self';
   const target = input.target === undefined ? index.targetLevel : input.target;
-  const answers = byProcess(input.answers, indicatorKey);
-  const outOfScope = new Set(input.outOfScope ?? []);
-  const selfRates = raterOf(answers, undefined);
-  const selfScores = scoreAll(index, selfRates, outOfScope, undefined);
+  const outOfScope = new Set(input.outOfScope);
+  const own = agencyCodes(index, input.answers);
+  const selfScores = scoreAll(index, own.codes, outOfScope, undefined);
   const validated = basis === 'validated' ? input.assessor : undefined;
-  const rateIn = validated?.ratings ? raterOf(answers, byProcess(validated.ratings, indicatorKey)) : selfRates;
-  const scores = validated ? scoreAll(index, rateIn, outOfScope, validated) : selfScores;
+  const codes = validated?.ratings?.length ? effectiveCodes(index, own.codes, validated.ratings) : own.codes;
+  const scores = validated ? scoreAll(index, codes, outOfScope, validated) : selfScores;
 
-  const inScope = scores.filter((p) => p.inScope);
-  const mean = weightedLevels(inScope) ?? 0;
-  const level = maturityLevel(index, inScope, mean);
+  let sum = 0;
+  let weights = 0;
+  let lowest = Infinity;
+  const aspectSums = new Map<string, { sum: number; weights: number }>();
+  for (const p of scores) {
+    if (!p.inScope) continue;
+    const w = p.process.weight;
+    sum += w * p.level;
+    weights += w;
+    lowest = Math.min(lowest, p.level);
+    const a = aspectSums.get(p.process.aspect);
+    if (a) {
+      a.sum += w * p.level;
+      a.weights += w;
+    } else aspectSums.set(p.process.aspect, { sum: w * p.level, weights: w });
+  }
+  const mean = weights > 0 ? sum / weights : 0;
+  const level = weights > 0 ? maturityLevel(index, lowest, mean) : 0;
 
   return {
     questionnaire: index.ref,
@@ -331,8 +350,8 @@ export function score(index: QuestionnaireIndex, input: ScoringInput): ScoreResu
     score: truncate2(mean),
     meetsTarget: target === null ? null : level >= target,
     aspects: index.aspects.map((aspect) => {
-      const aspectMean = weightedLevels(scores.filter((p) => p.process.aspect === aspect.id));
-      return { id: aspect.id, score: aspectMean === null ? null : truncate2(aspectMean) };
+      const a = aspectSums.get(aspect.id);
+      return { id: aspect.id, score: a ? truncate2(a.sum / a.weights) : null };
     }),
     processes: scores.map((p) => ({
       id: p.process.id,
@@ -346,7 +365,7 @@ export function score(index: QuestionnaireIndex, input: ScoringInput): ScoreResu
           )
         : [],
     })),
-    gaps: target === null ? [] : gapsOf(index, scores, target, rateIn),
-    completeness: completenessOf(selfScores, answers, target),
+    gaps: target === null ? [] : gapsOf(scores, target, codes),
+    completeness: completenessOf(selfScores, own.codes, own.evidence, target),
   };
 }

@@ -1,6 +1,6 @@
 // Reads questionnaire and crosswalk files: JSON Schema first, then the semantic checks; a file with any
 // problem never loads, and every problem names the file, the JSON pointer and the rule.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   indexQuestionnaire,
@@ -90,6 +90,7 @@ export interface ValidationReport {
 }
 
 function jsonFilesIn(dir: string): string[] {
+  if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((name) => name.endsWith('.json'))
     .sort()
