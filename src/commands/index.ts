@@ -1,5 +1,6 @@
 // The commands of the command line (API.md): thin shells over the questionnaire loader, scoring and services.
 import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { checkAnswersDocument, scoringInputOf, type AnswersDocument } from '../domain/answers.js';
 import { score } from '../domain/scoring.js';
@@ -58,9 +59,9 @@ const validate: Command = (args, io) => {
     ...report.questionnaires.map((q) => {
       const processes = q.processes.length;
       const indicators = q.processes.reduce((n, p) => n + p.indicatorById.size, 0);
-      return `ok ${q.file}: ${q.ref}, ${q.aspects.length} aspects, ${processes} processes, ${indicators} process indicators`;
+      return `ok ${relative(process.cwd(), q.file)}: ${q.ref}, ${q.aspects.length} aspects, ${processes} processes, ${indicators} process indicators`;
     }),
-    ...report.crosswalks.map((c) => `ok ${c.file}: crosswalk ${c.crosswalk.from} → ${c.crosswalk.to}, ${c.crosswalk.indicators.length} indicator mappings`),
+    ...report.crosswalks.map((c) => `ok ${relative(process.cwd(), c.file)}: crosswalk ${c.crosswalk.from} → ${c.crosswalk.to}, ${c.crosswalk.indicators.length} indicator mappings`),
   ];
   if (lines.length === 0) throw new CliError(['no questionnaire or crosswalk files to validate']);
   io.stdout(lines.join('\n') + '\n');

@@ -7,7 +7,11 @@ import {
   type Questionnaire,
   type QuestionnaireIndex,
 } from '../domain/questionnaire.js';
+import referenceIds from './reference-ids.json' with { type: 'json' };
 import type { Problem } from './validator.js';
+
+/** Known ISO/IEC 27001:2022 Annex A control ids and NIST CSF 2.0 subcategory ids. */
+const KNOWN_REFERENCES = { iso27001: new Set(referenceIds.iso27001), nistCsf: new Set(referenceIds.nistCsf) };
 
 export interface Crosswalk {
   from: string;
@@ -78,6 +82,24 @@ export function checkQuestionnaire(q: Questionnaire): Problem[] {
         }
       });
     }),
+  );
+
+  q.aspects.forEach((aspect, i) =>
+    aspect.processes.forEach((p, j) =>
+      p.indicators.forEach((x, k) => {
+        for (const scheme of ['iso27001', 'nistCsf'] as const) {
+          x.references?.[scheme]?.forEach((id, m) => {
+            if (!KNOWN_REFERENCES[scheme].has(id)) {
+              problems.push({
+                pointer: `/aspects/${i}/processes/${j}/indicators/${k}/references/${scheme}/${m}`,
+                rule: 'reference-id',
+                message: `${id} is not a known ${scheme === 'iso27001' ? 'ISO/IEC 27001:2022 Annex A control' : 'NIST CSF 2.0 subcategory'}`,
+              });
+            }
+          });
+        }
+      }),
+    ),
   );
 
   const values = { ...DEFAULT_RATING_VALUES, ...(q.scoring.ratingValues ?? {}) };

@@ -94,6 +94,14 @@ describe('questionnaire files', () => {
     ]);
   });
 
+  it('refuses reference ids that are not ISO/IEC 27001:2022 Annex A controls or NIST CSF 2.0 subcategories', () => {
+    const problems = problemsOf((q) => (q.aspects[0]!.processes[0]!.indicators[0]!.references = { iso27001: ['A.5.1', 'A.5.99'], nistCsf: ['GV.PO-01', 'ID.AM-06'] }));
+    expect(problems).toEqual([
+      { file: 'q.json', pointer: '/aspects/0/processes/0/indicators/0/references/iso27001/1', rule: 'reference-id', message: 'A.5.99 is not a known ISO/IEC 27001:2022 Annex A control' },
+      { file: 'q.json', pointer: '/aspects/0/processes/0/indicators/0/references/nistCsf/1', rule: 'reference-id', message: 'ID.AM-06 is not a known NIST CSF 2.0 subcategory' },
+    ]);
+  });
+
   it('requires rating values strictly increasing within 0..1', () => {
     expect(problemsOf((q) => (q.scoring.ratingValues = { P: 0.7 })).map((p) => `${p.pointer} ${p.rule}`)).toEqual(['/scoring/ratingValues rating-values-increasing']);
     expect(problemsOf((q) => (q.scoring.ratingValues = { F: 1.2 })).map((p) => `${p.pointer} ${p.rule}`)).toEqual(['/scoring/ratingValues/F maximum']);

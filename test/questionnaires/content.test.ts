@@ -1,0 +1,174 @@
+// Content lint of the shipped questionnaires: what a machine can check of their quality.
+import { describe, expect, it } from 'vitest';
+import type { Indicator, LocalizedText, Questionnaire } from '../../src/domain/questionnaire.js';
+import type { Crosswalk } from '../../src/questionnaires/checks.js';
+import { loadCatalog } from '../../src/questionnaires/loader.js';
+import referenceIds from '../../src/questionnaires/reference-ids.json' with { type: 'json' };
+
+const catalog = loadCatalog();
+const q108 = catalog.questionnaires.get('isgm-108@1.0.0')!.questionnaire;
+const q109 = catalog.questionnaires.get('isgm-109@1.0.0')!.questionnaire;
+const crosswalk = catalog.crosswalks.find((c) => c.crosswalk.from === 'isgm-108@1.0.0' && c.crosswalk.to === 'isgm-109@1.0.0')!.crosswalk;
+const versions: [string, Questionnaire][] = [
+  ['isgm-108', q108],
+  ['isgm-109', q109],
+];
+
+const processesOf = (q: Questionnaire) => q.aspects.flatMap((a) => a.processes);
+const basePractices = (q: Questionnaire) => processesOf(q).flatMap((p) => p.indicators.map((i) => ({ process: p.id, indicator: i })));
+const genericPractices = (q: Questionnaire) => q.attributes.flatMap((a) => a.indicators.map((i) => ({ process: a.id, indicator: i })));
+const allIndicators = (q: Questionnaire) => [...basePractices(q), ...genericPractices(q)];
+
+/** Every localized text of a questionnaire, with where it stands. */
+function texts(q: Questionnaire): { where: string; text: LocalizedText }[] {
+  const out: { where: string; text: LocalizedText }[] = [{ where: 'title', text: q.title }];
+  const ofIndicator = (where: string, i: Indicator) => [
+    { where: `${where} text`, text: i.text },
+    { where: `${where} guidance`, text: i.guidance },
+    { where: `${where} evidence`, text: i.evidence },
+  ];
+  for (const a of q.attributes) out.push({ where: a.id, text: a.name }, ...a.indicators.flatMap((i) => ofIndicator(i.id, i)));
+  for (const aspect of q.aspects) {
+    out.push({ where: aspect.id, text: aspect.name });
+    for (const p of aspect.processes) {
+      out.push({ where: `${p.id} name`, text: p.name }, { where: `${p.id} purpose`, text: p.purpose }, ...p.indicators.flatMap((i) => ofIndicator(`${p.id}/${i.id}`, i)));
+    }
+  }
+  return out;
+}
+
+/** Common Simplified forms that are not used in Traditional Chinese. */
+const SIMPLIFIED = '资络软这为们个时发实务监测评审级统机关体应数据对护员门证险训练设备报计划网规则档录问题让说进还过经开与内专业术处环节书类项单传输图变权决质标讯资库复乐产从众优会伤亲认识读谁课调谈请诉试详语误说负责购买费资赛车转轮软输达运远连选释钟针铁锁长闭间队阶际陆难页顺须预领风飞饭验骗鱼鸟';
+
+/** A text reduced to what stays when process names, ids and numbers are taken out. */
+function normalize(text: string, names: string[]): string {
+  let s = text.toLowerCase();
+  for (const name of names) s = s.split(name.toLowerCase()).join('§');
+  return s
+    .replace(/[a-z]{3}-\d{2}/g, '§')
+    .replace(/\d+/g, '#')
+    .replace(/[\s\p{P}]/gu, '');
+}
+
+const cjkCount = (s: string) => (s.match(/\p{Script=Han}/gu) ?? []).length;
+
+describe.each(versions)('%s content', (_name, q) => {
+  it('has 4 aspects, 18 processes, 3–6 base practices each and 2–4 generic practices per PA from 2.1', () => {
+    expect(q.aspects).toHaveLength(4);
+    expect(processesOf(q)).toHaveLength(18);
+    for (const p of processesOf(q)) expect(p.indicators.length).toBeGreaterThanOrEqual(3);
+    for (const p of processesOf(q)) expect(p.indicators.length).toBeLessThanOrEqual(6);
+    for (const a of q.attributes.slice(1)) expect([2, 3, 4]).toContain(a.indicators.length);
+  });
+
+  it('uses only known reference ids, on at least 80 % of base practices', () => {
+    const iso = new Set(referenceIds.iso27001);
+    const csf = new Set(referenceIds.nistCsf);
+    const bps = basePractices(q);
+    for (const { process, indicator } of bps) {
+      for (const id of indicator.references?.iso27001 ?? []) expect(iso.has(id), `${process}/${indicator.id} ${id}`).toBe(true);
+      for (const id of indicator.references?.nistCsf ?? []) expect(csf.has(id), `${process}/${indicator.id} ${id}`).toBe(true);
+    }
+    const referenced = bps.filter(({ indicator: i }) => (i.references?.iso27001?.length ?? 0) + (i.references?.nistCsf?.length ?? 0) > 0);
+    expect(referenced.length / bps.length).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('gives no two indicators the same text in either language', () => {
+    for (const lang of ['zh-TW', 'en'] as const) {
+      const seen = new Map<string, string>();
+      for (const { process, indicator } of allIndicators(q)) {
+        const key = indicator.text[lang].trim();
+        expect(seen.get(key), `${process}/${indicator.id} repeats ${seen.get(key)} (${lang})`).toBeUndefined();
+        seen.set(key, `${process}/${indicator.id}`);
+      }
+    }
+  });
+
+  it('has no near-duplicate indicator texts (differing only by a process name or number)', () => {
+    const names = processesOf(q).flatMap((p) => [p.name['zh-TW'], p.name.en]).sort((a, b) => b.length - a.length);
+    for (const lang of ['zh-TW', 'en'] as const) {
+      const seen = new Map<string, string>();
+      for (const { process, indicator } of allIndicators(q)) {
+        for (const field of ['text', 'guidance'] as const) {
+          const key = normalize(indicator[field][lang], names);
+          const where = `${process}/${indicator.id} ${field}`;
+          expect(seen.get(key), `${where} nearly repeats ${seen.get(key)} (${lang})`).toBeUndefined();
+          seen.set(key, where);
+        }
+      }
+    }
+  });
+
+  it('gives every indicator guidance and evidence in both languages, guidance long enough to use', () => {
+    for (const { process, indicator } of allIndicators(q)) {
+      const where = `${process}/${indicator.id}`;
+      expect(cjkCount(indicator.guidance['zh-TW']), where).toBeGreaterThanOrEqual(15);
+      expect(indicator.guidance.en.trim().length, where).toBeGreaterThanOrEqual(30);
+      expect(cjkCount(indicator.evidence['zh-TW']), where).toBeGreaterThan(0);
+      expect(indicator.evidence.en.trim().length, where).toBeGreaterThan(10);
+      expect(indicator.text.en, `${where} English text has Chinese in it`).not.toMatch(/\p{Script=Han}/u);
+    }
+  });
+
+  it('writes Chinese in Traditional characters', () => {
+    const pattern = new RegExp(`[${SIMPLIFIED}]`, 'u');
+    for (const { where, text } of texts(q)) {
+      expect(text['zh-TW'], `${where}: ${text['zh-TW'].match(pattern)?.[0] ?? ''}`).not.toMatch(pattern);
+    }
+  });
+});
+
+describe('the 108 → 109 revision', () => {
+  const pairs = (q: Questionnaire) => new Set(processesOf(q).flatMap((p) => [...p.indicators, ...q.attributes.flatMap((a) => a.indicators)].map((i) => `${p.id}/${i.id}`)));
+  const key = (r: { process: string; indicator: string }) => `${r.process}/${r.indicator}`;
+  const mapping = (c: Crosswalk) => new Map(c.indicators.map((m) => [key(m.from), m]));
+
+  it('pins the versions and targets', () => {
+    expect([q108.id, q108.version, q108.rocYear, q108.targetLevel]).toEqual(['isgm-108', '1.0.0', 108, 2]);
+    expect([q109.id, q109.version, q109.rocYear, q109.targetLevel]).toEqual(['isgm-109', '1.0.0', 109, 3]);
+  });
+
+  it('writes crosswalk notes in both languages, Chinese in Traditional characters', () => {
+    const pattern = new RegExp(`[${SIMPLIFIED}]`, 'u');
+    for (const m of crosswalk.indicators) {
+      if (!m.note) continue;
+      expect(m.note['zh-TW'], key(m.from)).not.toMatch(pattern);
+      expect(cjkCount(m.note['zh-TW']), key(m.from)).toBeGreaterThan(0);
+      expect(m.note.en.length, key(m.from)).toBeGreaterThan(10);
+    }
+  });
+
+  it('maps every 108 indicator exactly once', () => {
+    const mapped = crosswalk.indicators.map((m) => key(m.from));
+    expect(new Set(mapped).size).toBe(mapped.length);
+    expect(new Set(mapped)).toEqual(pairs(q108));
+  });
+
+  it('keeps process and indicator ids stable unless the crosswalk says otherwise', () => {
+    const ids109 = new Set(processesOf(q109).map((p) => p.id));
+    for (const p of crosswalk.processes) {
+      if (p.from !== p.to) continue;
+      expect(ids109.has(p.from), p.from).toBe(true);
+    }
+    const after = pairs(q109);
+    for (const [from, m] of mapping(crosswalk)) {
+      const same = m.to.some((t) => key(t) === from);
+      if (same) expect(after.has(from), from).toBe(true);
+      else expect(m.note, `${from} moves to ${m.to.map(key).join(', ') || 'nothing'} without a note`).toBeDefined();
+    }
+  });
+
+  it('rewords, adds, renames and regroups as DOMAIN.md requires', () => {
+    const byId = (q: Questionnaire) => new Map(allIndicators(q).map(({ process, indicator }) => [`${process}/${indicator.id}`, indicator]));
+    const old = byId(q108);
+    const reworded = [...byId(q109)].filter(([id, i]) => old.has(id) && old.get(id)!.text['zh-TW'] !== i.text['zh-TW']);
+    expect(reworded.length).toBeGreaterThanOrEqual(4);
+    const targets = new Set(crosswalk.indicators.flatMap((m) => m.to.map(key)));
+    const added = [...pairs(q109)].filter((id) => !targets.has(id));
+    expect(added.length).toBeGreaterThanOrEqual(4);
+    const renamed = processesOf(q109).filter((p) => processesOf(q108).find((o) => o.id === p.id)!.name['zh-TW'] !== p.name['zh-TW']);
+    expect(renamed.map((p) => p.id)).toContain('TEC-02');
+    const regrouped = new Set(crosswalk.indicators.filter((m) => m.to.length !== 1 || key(m.to[0]!) !== key(m.from)).map((m) => m.from.process));
+    expect(regrouped).toContain('DET-01');
+  });
+});
