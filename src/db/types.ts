@@ -1,0 +1,128 @@
+// Kysely table types: one interface per table, in camelCase (CamelCasePlugin maps to snake_case columns).
+import type { Insertable, Selectable, Updateable } from 'kysely';
+
+export interface QuestionnaireVersionsTable {
+  ref: string;
+  id: string;
+  version: string;
+  rocYear: number;
+  targetLevel: number | null;
+  titleZh: string;
+  titleEn: string;
+  content: string;
+  contentSha256: string;
+  storedAt: string;
+}
+
+export interface CyclesTable {
+  year: number;
+  questionnaire: string;
+  targetLevel: number | null;
+  /** JSON: the grades that must assess, e.g. ["A","B"] */
+  grades: string;
+  /** JSON: { grades, basis, minLevel, target } */
+  kpi: string;
+  deadline: string | null;
+  closedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AgenciesTable {
+  code: string;
+  name: string;
+  ministry: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AgencyGradesTable {
+  agencyCode: string;
+  cycleYear: number;
+  grade: string;
+}
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  role: string;
+  agencyCode: string | null;
+  ministry: string | null;
+  displayName: string | null;
+  passwordHash: string;
+  active: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AssessorQualificationsTable {
+  userId: string;
+  certifiedOn: string;
+  validUntil: string;
+  /** JSON: [{ agency, cycle?, note? }] */
+  affiliations: string;
+  updatedAt: string;
+}
+
+export interface SessionsTable {
+  idHash: string;
+  userId: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  userId: string;
+  name: string;
+  tokenHash: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  windowStartedAt: string;
+  lockedUntil: string | null;
+}
+
+export interface AuditEntriesTable {
+  seq: number;
+  at: string;
+  actor: string | null;
+  action: string;
+  subject: string;
+  before: string | null;
+  after: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface Database {
+  questionnaireVersions: QuestionnaireVersionsTable;
+  cycles: CyclesTable;
+  agencies: AgenciesTable;
+  agencyGrades: AgencyGradesTable;
+  users: UsersTable;
+  assessorQualifications: AssessorQualificationsTable;
+  sessions: SessionsTable;
+  apiTokens: ApiTokensTable;
+  loginThrottle: LoginThrottleTable;
+  auditEntries: AuditEntriesTable;
+  auditHead: AuditHeadTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type Agency = Selectable<AgenciesTable>;
+export type Cycle = Selectable<CyclesTable>;
+export type AuditEntry = Selectable<AuditEntriesTable>;

@@ -1,0 +1,46 @@
+// buildApp(config): the whole service as a Fastify instance that never listens (src/server.ts does).
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from '../config.js';
+import auth from './plugins/auth.js';
+import database from './plugins/database.js';
+import errors from './plugins/errors.js';
+import openapi from './plugins/openapi.js';
+import agencyRoutes from './routes/api/agencies.js';
+import assessorRoutes from './routes/api/assessors.js';
+import cycleRoutes from './routes/api/cycles.js';
+import questionnaireRoutes from './routes/api/questionnaires.js';
+import sessionRoutes from './routes/api/session.js';
+import userRoutes from './routes/api/users.js';
+import healthRoutes from './routes/health.js';
+
+export interface BuildOptions {
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Logs never carry passwords, tokens or cookies. */
+export const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'password', '*.password', 'token', '*.token'];
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: (config.uploadMaxMb + 1) * 1024 * 1024,
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(errors);
+  await app.register(openapi);
+  await app.register(database, { config });
+  await app.register(auth);
+
+  await app.register(healthRoutes);
+  await app.register(sessionRoutes);
+  await app.register(userRoutes);
+  await app.register(questionnaireRoutes);
+  await app.register(agencyRoutes);
+  await app.register(cycleRoutes);
+  await app.register(assessorRoutes);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,83 @@
+// Who is asking (session cookie or bearer token) and whether the route lets them in: 401 without a
+// user, 403 for a role the route does not serve. Per-thing scoping (404) is the services' job.
+import fp from 'fastify-plugin';
+import cookie from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor, Role } from '../../domain/roles.js';
+import { actorOf } from '../../services/accounts.service.js';
+import { ServiceError, forbidden, unauthorized } from '../../services/errors.js';
+
+export const SESSION_COOKIE = 'gsm_session';
+
+/** `public`: anyone; `user`: any logged-in user; a list: those roles only. */
+export type Access = 'public' | 'user' | readonly Role[];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+    sessionId: string | null;
+  }
+}
+
+/** The actor of a route that requires one (the access hook ran before the handler). */
+export function requireActor(request: FastifyRequest): Actor {
+  if (!request.actor) throw unauthorized();
+  return request.actor;
+}
+
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, sessionId: string, expires: Date): void {
+  void reply.setCookie(SESSION_COOKIE, sessionId, { httpOnly: true, sameSite: 'lax', path: '/', secure: request.protocol === 'https', expires });
+}
+
+export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
+  void reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', path: '/', secure: request.protocol === 'https' });
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export default fp(
+  async (app) => {
+    await app.register(cookie);
+    app.decorateRequest('actor', null);
+    app.decorateRequest('sessionId', null);
+
+    app.addHook('onRoute', (route) => {
+      if (route.url.startsWith('/api') && route.config?.access === undefined) {
+        throw new Error(`route ${String(route.method)} ${route.url} declares no access rule`);
+      }
+    });
+
+    app.addHook('onRequest', async (request) => {
+      const header = request.headers.authorization;
+      if (header?.startsWith('Bearer ')) {
+        const user = await app.services.accounts.tokenActor(header.slice('Bearer '.length).trim());
+        if (!user) throw unauthorized('the bearer token is unknown, expired or revoked', 'invalid_token');
+        request.actor = actorOf(user);
+        return;
+      }
+      const sessionId = request.cookies[SESSION_COOKIE];
+      if (!sessionId) return;
+      const user = await app.services.accounts.sessionActor(sessionId);
+      if (!user) return;
+      request.actor = actorOf(user);
+      request.sessionId = sessionId;
+      // A cookie-authenticated change must come from our own origin (SameSite=Lax already keeps
+      // cross-site POSTs cookieless; this also covers same-site hosts).
+      const origin = request.headers.origin;
+      if (UNSAFE.has(request.method) && origin && new URL(origin).host !== request.headers.host) {
+        throw new ServiceError('cross_origin', 403, 'a change with a session cookie must come from this site');
+      }
+    });
+
+    app.addHook('preHandler', async (request) => {
+      const access = request.routeOptions.config.access;
+      if (access === undefined || access === 'public') return;
+      if (!request.actor) throw unauthorized();
+      if (access !== 'user' && !access.includes(request.actor.role)) throw forbidden(`this is for ${access.join(', ')} users`);
+    });
+  },
+  { name: 'auth', dependencies: ['database'] },
+);

@@ -1,0 +1,23 @@
+// The database and the services over it, as one named plugin that closes the database on shutdown.
+import fp from 'fastify-plugin';
+import type { Config } from '../../config.js';
+import { openDatabase } from '../../db/database.js';
+import { createServices, prepareDatabase, type Services, type StartupReport } from '../../services/index.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+    startup: StartupReport;
+  }
+}
+
+export default fp<{ config: Config }>(
+  async (app, { config }) => {
+    const handle = openDatabase(config.databaseUrl);
+    app.addHook('onClose', () => handle.close());
+    const services = createServices(handle, config);
+    app.decorate('services', services);
+    app.decorate('startup', await prepareDatabase(services, { demo: config.demo }));
+  },
+  { name: 'database' },
+);

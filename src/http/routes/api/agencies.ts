@@ -1,0 +1,71 @@
+// Agencies: everyone lists what they see; the office creates, edits and imports from CSV.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { requireActor } from '../../plugins/auth.js';
+import { AgencyCode, Grade, Nullable, Year, errors } from '../../schemas.js';
+
+const Agency = Type.Object({ code: Type.String(), name: Type.String(), ministry: Type.String(), grades: Type.Record(Type.String(), Grade) });
+const Grades = Type.Record(Type.String({ pattern: '^\\d{2,3}$' }), Grade);
+const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
+
+const agencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string', bodyLimit: 5 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+
+  app.get(
+    '/api/agencies',
+    { config: { access: 'user' }, schema: { tags: ['agencies'], summary: 'The agencies this user sees', response: { 200: Type.Array(Agency), ...errors } } },
+    (request) => app.services.agencies.list(requireActor(request)),
+  );
+
+  app.post(
+    '/api/agencies',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags: ['agencies'],
+        summary: 'Create an agency (office)',
+        body: Type.Object({ code: AgencyCode, name: Name, ministry: Name, grades: Type.Optional(Grades) }, { additionalProperties: false }),
+        response: { 201: Agency, ...errors },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await app.services.agencies.create(requireActor(request), request.body)),
+  );
+
+  app.get(
+    '/api/agencies/:code',
+    { config: { access: 'user' }, schema: { tags: ['agencies'], summary: 'One agency', params: Type.Object({ code: Type.String({ maxLength: 64 }) }), response: { 200: Agency, ...errors } } },
+    (request) => app.services.agencies.get(requireActor(request), request.params.code),
+  );
+
+  app.patch(
+    '/api/agencies/:code',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags: ['agencies'],
+        summary: 'Edit an agency and its grades per cycle (office); a null grade removes it',
+        params: Type.Object({ code: Type.String({ maxLength: 64 }) }),
+        body: Type.Object({ name: Type.Optional(Name), ministry: Type.Optional(Name), grades: Type.Optional(Type.Record(Type.String({ pattern: '^\\d{2,3}$' }), Nullable(Grade))) }, { additionalProperties: false, minProperties: 1 }),
+        response: { 200: Agency, ...errors },
+      },
+    },
+    (request) => app.services.agencies.update(requireActor(request), request.params.code, request.body),
+  );
+
+  app.post(
+    '/api/agencies/import',
+    {
+      config: { access: ['office'] },
+      schema: {
+        tags: ['agencies'],
+        summary: 'Import agencies and their grade for a cycle from CSV (code,name,ministry,grade); nothing is imported unless every row is valid',
+        querystring: Type.Object({ cycle: Year }, { additionalProperties: false }),
+        body: Type.String({ description: 'text/csv, UTF-8 with or without BOM; the header row is line 1' }),
+        response: { 200: Type.Object({ cycle: Type.Integer(), rows: Type.Integer(), created: Type.Integer(), updated: Type.Integer() }), ...errors, 415: errors[400] },
+      },
+    },
+    (request) => app.services.agencies.importCsv(requireActor(request), request.query.cycle, request.body),
+  );
+};
+
+export default agencyRoutes;

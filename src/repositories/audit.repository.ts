@@ -1,0 +1,50 @@
+// The audit chain: appends lock the single head row, so entries form one chain across instances.
+import type { Kysely, Transaction } from 'kysely';
+import type { AuditEntry, Database } from '../db/types.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Advances the head by one (a row lock on PostgreSQL, the write lock on SQLite) and returns the new seq and the previous hash. */
+export async function claimNextAuditSeq(trx: Transaction<Database>): Promise<{ seq: number; prevHash: string }> {
+  const head = await trx
+    .updateTable('auditHead')
+    .set((eb) => ({ seq: eb('seq', '+', 1) }))
+    .where('id', '=', 1)
+    .returning(['seq', 'hash'])
+    .executeTakeFirstOrThrow();
+  return { seq: Number(head.seq), prevHash: head.hash };
+}
+
+export async function insertAuditEntry(trx: Transaction<Database>, entry: AuditEntry): Promise<void> {
+  await trx.insertInto('auditEntries').values(entry).execute();
+  await trx.updateTable('auditHead').set({ hash: entry.hash }).where('id', '=', 1).execute();
+}
+
+export const readAuditHead = (db: Db) => db.selectFrom('auditHead').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+
+export async function* auditEntriesInOrder(db: Db, batch = 1000): AsyncGenerator<AuditEntry> {
+  let after = 0;
+  for (;;) {
+    const rows = await db.selectFrom('auditEntries').selectAll().where('seq', '>', after).orderBy('seq').limit(batch).execute();
+    for (const row of rows) yield { ...row, seq: Number(row.seq) };
+    if (rows.length < batch) return;
+    after = Number(rows[rows.length - 1]!.seq);
+  }
+}
+
+export interface AuditQuery {
+  subject?: string;
+  actor?: string;
+  action?: string;
+  limit: number;
+  before?: number;
+}
+
+export async function listAuditEntries(db: Db, q: AuditQuery): Promise<AuditEntry[]> {
+  let query = db.selectFrom('auditEntries').selectAll().orderBy('seq', 'desc').limit(q.limit);
+  if (q.subject) query = query.where('subject', '=', q.subject);
+  if (q.actor) query = query.where('actor', '=', q.actor);
+  if (q.action) query = query.where('action', '=', q.action);
+  if (q.before) query = query.where('seq', '<', q.before);
+  return (await query.execute()).map((r) => ({ ...r, seq: Number(r.seq) }));
+}

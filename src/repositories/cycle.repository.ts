@@ -1,0 +1,31 @@
+// Cycles and the questionnaire versions they pin.
+import type { Insertable, Kysely, Transaction, Updateable } from 'kysely';
+import type { Cycle, CyclesTable, Database, QuestionnaireVersionsTable } from '../db/types.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export const listCycles = (db: Db): Promise<Cycle[]> => db.selectFrom('cycles').selectAll().orderBy('year').execute();
+
+export const findCycle = (db: Db, year: number): Promise<Cycle | undefined> => db.selectFrom('cycles').selectAll().where('year', '=', year).executeTakeFirst();
+
+export async function insertCycle(db: Db, cycle: Insertable<CyclesTable>): Promise<void> {
+  await db.insertInto('cycles').values(cycle).execute();
+}
+
+export async function updateCycle(db: Db, year: number, changes: Updateable<CyclesTable>): Promise<void> {
+  await db.updateTable('cycles').set(changes).where('year', '=', year).execute();
+}
+
+export const countCycles = async (db: Db): Promise<number> => {
+  const row = await db.selectFrom('cycles').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+};
+
+export const findQuestionnaireVersion = (db: Db, ref: string) => db.selectFrom('questionnaireVersions').selectAll().where('ref', '=', ref).executeTakeFirst();
+
+export const listQuestionnaireVersions = (db: Db) =>
+  db.selectFrom('questionnaireVersions').select(['ref', 'id', 'version', 'rocYear', 'targetLevel', 'titleZh', 'titleEn', 'contentSha256']).orderBy('id').orderBy('version').execute();
+
+export async function insertQuestionnaireVersion(db: Db, row: Insertable<QuestionnaireVersionsTable>): Promise<void> {
+  await db.insertInto('questionnaireVersions').values(row).execute();
+}

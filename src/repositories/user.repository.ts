@@ -1,0 +1,92 @@
+// Users, their sessions, bearer tokens and login throttling: all the Kysely code of accounts.
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, NewUser, User, UserUpdate } from '../db/types.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export const findUserByUsername = (db: Db, username: string): Promise<User | undefined> =>
+  db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+
+export const findUserById = (db: Db, id: string): Promise<User | undefined> => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const listUsers = (db: Db): Promise<User[]> => db.selectFrom('users').selectAll().orderBy('username').execute();
+
+export async function insertUser(db: Db, user: NewUser): Promise<void> {
+  await db.insertInto('users').values(user).execute();
+}
+
+export async function updateUser(db: Db, id: string, changes: UserUpdate): Promise<void> {
+  await db.updateTable('users').set(changes).where('id', '=', id).execute();
+}
+
+export async function insertSession(db: Db, session: { idHash: string; userId: string; createdAt: string; expiresAt: string }): Promise<void> {
+  await db.insertInto('sessions').values(session).execute();
+}
+
+export const findSessionUser = (db: Db, idHash: string, now: string): Promise<User | undefined> =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.userId')
+    .selectAll('users')
+    .where('sessions.idHash', '=', idHash)
+    .where('sessions.expiresAt', '>', now)
+    .executeTakeFirst();
+
+export async function deleteSession(db: Db, idHash: string): Promise<void> {
+  await db.deleteFrom('sessions').where('idHash', '=', idHash).execute();
+}
+
+export async function deleteSessionsOfUser(db: Db, userId: string): Promise<number> {
+  const result = await db.deleteFrom('sessions').where('userId', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export async function deleteExpiredSessions(db: Db, now: string): Promise<void> {
+  await db.deleteFrom('sessions').where('expiresAt', '<=', now).execute();
+}
+
+export async function insertToken(db: Db, token: { id: string; userId: string; name: string; tokenHash: string; createdAt: string; expiresAt: string | null }): Promise<void> {
+  await db.insertInto('apiTokens').values({ ...token, lastUsedAt: null }).execute();
+}
+
+export const findTokenUser = (db: Db, tokenHash: string, now: string): Promise<(User & { tokenId: string }) | undefined> =>
+  db
+    .selectFrom('apiTokens')
+    .innerJoin('users', 'users.id', 'apiTokens.userId')
+    .selectAll('users')
+    .select('apiTokens.id as tokenId')
+    .where('apiTokens.tokenHash', '=', tokenHash)
+    .where((eb) => eb.or([eb('apiTokens.expiresAt', 'is', null), eb('apiTokens.expiresAt', '>', now)]))
+    .executeTakeFirst();
+
+export async function touchToken(db: Db, id: string, now: string): Promise<void> {
+  await db.updateTable('apiTokens').set({ lastUsedAt: now }).where('id', '=', id).execute();
+}
+
+export async function deleteTokensOfUser(db: Db, userId: string): Promise<void> {
+  await db.deleteFrom('apiTokens').where('userId', '=', userId).execute();
+}
+
+export const findThrottle = (db: Db, key: string) => db.selectFrom('loginThrottle').selectAll().where('key', '=', key).executeTakeFirst();
+
+export async function saveThrottle(db: Db, row: { key: string; failures: number; windowStartedAt: string; lockedUntil: string | null }): Promise<void> {
+  await db
+    .insertInto('loginThrottle')
+    .values(row)
+    .onConflict((oc) => oc.column('key').doUpdateSet({ failures: row.failures, windowStartedAt: row.windowStartedAt, lockedUntil: row.lockedUntil }))
+    .execute();
+}
+
+export async function clearThrottle(db: Db, key: string): Promise<void> {
+  await db.deleteFrom('loginThrottle').where('key', '=', key).execute();
+}
+
+export const findQualification = (db: Db, userId: string) => db.selectFrom('assessorQualifications').selectAll().where('userId', '=', userId).executeTakeFirst();
+
+export async function upsertQualification(db: Db, row: { userId: string; certifiedOn: string; validUntil: string; affiliations: string; updatedAt: string }): Promise<void> {
+  await db
+    .insertInto('assessorQualifications')
+    .values(row)
+    .onConflict((oc) => oc.column('userId').doUpdateSet({ certifiedOn: row.certifiedOn, validUntil: row.validUntil, affiliations: row.affiliations, updatedAt: row.updatedAt }))
+    .execute();
+}

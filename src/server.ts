@@ -1,0 +1,49 @@
+// Process entry of the service: reads the configuration, builds the app, listens, closes gracefully.
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { REDACT, buildApp } from './http/app.js';
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`invalid configuration: ${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const app = await buildApp(config, { logger: { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } } });
+
+if (config.sessionSecretGenerated) {
+  app.log.warn('SESSION_SECRET is not set: a random one is used, so page forms from before a restart will not verify; set it for production and share it across instances');
+}
+
+const { startup } = app;
+if (startup.migrations.length > 0) app.log.info({ migrations: startup.migrations }, 'database migrated');
+if (startup.questionnaires.length > 0) app.log.info({ questionnaires: startup.questionnaires }, 'questionnaires stored');
+if (startup.demoUsers) {
+  // Printed once, on the first start, straight to the terminal: never into the logs.
+  const lines = startup.demoUsers.map((u) => `  ${u.role.padEnd(9)} ${u.username.padEnd(10)} ${u.password}${u.scope ? `   (${u.scope})` : ''}`);
+  process.stdout.write(`\nDemo users (shown once; keep them):\n  role      username   password\n${lines.join('\n')}\n\n`);
+}
+
+let closing = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => process.exit(1), 10_000);
+    timer.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}
+
+await app.listen({ port: config.port, host: config.host });

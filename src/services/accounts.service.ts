@@ -1,0 +1,274 @@
+// Accounts: log-in with throttling, sessions, bearer tokens and the office's user management.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database, User } from '../db/types.js';
+import { ROLES, scopeOfRole, type Actor, type Role } from '../domain/roles.js';
+import { findAgency } from '../repositories/agency.repository.js';
+import {
+  clearThrottle,
+  deleteSession,
+  deleteSessionsOfUser,
+  deleteTokensOfUser,
+  findSessionUser,
+  findThrottle,
+  findTokenUser,
+  findUserById,
+  findUserByUsername,
+  insertSession,
+  insertToken,
+  insertUser,
+  listUsers,
+  saveThrottle,
+  updateUser,
+} from '../repositories/user.repository.js';
+import { appendAudit } from './audit.service.js';
+import { ServiceError, conflict, invalid, notFound } from './errors.js';
+import { MIN_PASSWORD_LENGTH, dummyHash, generatePassword, hashPassword, verifyPassword } from './passwords.js';
+
+export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** Failures allowed in a window before the account or the address is locked for LOCK_MINUTES. */
+export const THROTTLE = { accountFailures: 5, addressFailures: 20, windowMinutes: 15, lockMinutes: 15 };
+
+export interface UserView {
+  id: string;
+  username: string;
+  role: Role;
+  agency: string | null;
+  ministry: string | null;
+  displayName: string | null;
+  active: boolean;
+  createdAt: string;
+}
+
+export function actorOf(user: User): Actor {
+  return { id: user.id, username: user.username, role: user.role as Role, agency: user.agencyCode, ministry: user.ministry };
+}
+
+export function viewOf(user: User): UserView {
+  return {
+    id: user.id,
+    username: user.username,
+    role: user.role as Role,
+    agency: user.agencyCode,
+    ministry: user.ministry,
+    displayName: user.displayName,
+    active: user.active === 1,
+    createdAt: user.createdAt,
+  };
+}
+
+/** What the audit trail records of a user: never the password hash. */
+const auditedUser = (user: User) => ({ username: user.username, role: user.role, agency: user.agencyCode, ministry: user.ministry, active: user.active === 1 });
+
+export const USERNAME_PATTERN = '^[a-z0-9][a-z0-9._-]{2,63}$';
+
+export interface NewUserInput {
+  username: string;
+  role: Role;
+  agency?: string | null;
+  ministry?: string | null;
+  displayName?: string | null;
+  password?: string;
+}
+
+export interface UserChanges {
+  role?: Role;
+  agency?: string | null;
+  ministry?: string | null;
+  displayName?: string | null;
+  active?: boolean;
+  resetPassword?: boolean;
+  password?: string;
+}
+
+export class AccountsService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly sessionHours: number,
+  ) {}
+
+  private async checkThrottle(key: string, now: Date): Promise<void> {
+    const row = await findThrottle(this.db, key);
+    if (row?.lockedUntil && new Date(row.lockedUntil) > now) {
+      const seconds = Math.ceil((new Date(row.lockedUntil).getTime() - now.getTime()) / 1000);
+      throw new ServiceError('too_many_attempts', 429, `too many failed log-ins; try again in ${Math.ceil(seconds / 60)} minutes`, undefined, { retryAfter: seconds });
+    }
+  }
+
+  private async recordFailure(key: string, limit: number, now: Date): Promise<void> {
+    const row = await findThrottle(this.db, key);
+    const windowStart = row && now.getTime() - new Date(row.windowStartedAt).getTime() < THROTTLE.windowMinutes * 60_000 ? row.windowStartedAt : now.toISOString();
+    const failures = (row && windowStart === row.windowStartedAt ? row.failures : 0) + 1;
+    const lockedUntil = failures >= limit ? new Date(now.getTime() + THROTTLE.lockMinutes * 60_000).toISOString() : null;
+    await saveThrottle(this.db, { key, failures: lockedUntil ? 0 : failures, windowStartedAt: lockedUntil ? now.toISOString() : windowStart, lockedUntil });
+  }
+
+  /** Checks the password, throttled per account and per address; starts a fresh session (the id rotates at every log-in). */
+  async login(username: string, password: string, address: string, previousSessionId?: string): Promise<{ sessionId: string; user: User; expiresAt: Date }> {
+    const now = new Date();
+    const accountKey = `account:${username.toLowerCase()}`;
+    const addressKey = `address:${address}`;
+    await this.checkThrottle(accountKey, now);
+    await this.checkThrottle(addressKey, now);
+    const user = await findUserByUsername(this.db, username.toLowerCase());
+    const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
+    if (!user || !ok || user.active !== 1) {
+      await this.recordFailure(accountKey, THROTTLE.accountFailures, now);
+      await this.recordFailure(addressKey, THROTTLE.addressFailures, now);
+      await this.db.transaction().execute((trx) => appendAudit(trx, { actor: null, action: 'login.failed', subject: `user:${username.toLowerCase()}`, after: { address } }));
+      throw new ServiceError('invalid_credentials', 401, 'wrong username or password');
+    }
+    await clearThrottle(this.db, accountKey);
+    const sessionId = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(now.getTime() + this.sessionHours * 3_600_000);
+    await this.db.transaction().execute(async (trx) => {
+      if (previousSessionId) await deleteSession(trx, sha256(previousSessionId));
+      await insertSession(trx, { idHash: sha256(sessionId), userId: user.id, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString() });
+      await appendAudit(trx, { actor: user.username, action: 'login', subject: `user:${user.username}`, after: { address } });
+    });
+    return { sessionId, user, expiresAt };
+  }
+
+  async sessionActor(sessionId: string): Promise<User | undefined> {
+    const user = await findSessionUser(this.db, sha256(sessionId), new Date().toISOString());
+    return user?.active === 1 ? user : undefined;
+  }
+
+  async tokenActor(token: string): Promise<User | undefined> {
+    const user = await findTokenUser(this.db, sha256(token), new Date().toISOString());
+    return user?.active === 1 ? user : undefined;
+  }
+
+  async logout(sessionId: string): Promise<void> {
+    await deleteSession(this.db, sha256(sessionId));
+  }
+
+  async logoutEverywhere(actor: Actor): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const n = await deleteSessionsOfUser(trx, actor.id);
+      await appendAudit(trx, { actor: actor.username, action: 'logout.everywhere', subject: `user:${actor.username}`, after: { sessions: n } });
+      return n;
+    });
+  }
+
+  /** A bearer token for scripts: shown once, stored as its SHA-256. */
+  async createToken(actor: Actor, name: string, days: number | null): Promise<{ id: string; token: string; name: string; expiresAt: string | null }> {
+    const token = `gsm_${randomBytes(32).toString('base64url')}`;
+    const id = randomUUID();
+    const now = new Date();
+    const expiresAt = days ? new Date(now.getTime() + days * 86_400_000).toISOString() : null;
+    await this.db.transaction().execute(async (trx) => {
+      await insertToken(trx, { id, userId: actor.id, name, tokenHash: sha256(token), createdAt: now.toISOString(), expiresAt });
+      await appendAudit(trx, { actor: actor.username, action: 'token.create', subject: `user:${actor.username}`, after: { id, name, expiresAt } });
+    });
+    return { id, token, name, expiresAt };
+  }
+
+  async listUsers(): Promise<UserView[]> {
+    return (await listUsers(this.db)).map(viewOf);
+  }
+
+  async getUser(username: string): Promise<User> {
+    const user = await findUserByUsername(this.db, username);
+    if (!user) throw notFound(`no user ${username}`);
+    return user;
+  }
+
+  async findById(id: string): Promise<User | undefined> {
+    return findUserById(this.db, id);
+  }
+
+  private async checkScope(role: Role, agency: string | null | undefined, ministry: string | null | undefined): Promise<{ agency: string | null; ministry: string | null }> {
+    const scope = scopeOfRole(role);
+    const details = [];
+    if (scope === 'agency') {
+      if (!agency) details.push({ path: '/agency', message: `a ${role} user belongs to an agency: give its code` });
+      else if (!(await findAgency(this.db, agency))) details.push({ path: '/agency', message: `no agency ${agency}` });
+      if (ministry) details.push({ path: '/ministry', message: `a ${role} user has no ministry scope` });
+    } else if (scope === 'ministry') {
+      if (!ministry?.trim()) details.push({ path: '/ministry', message: 'a ministry user belongs to a ministry: give its name' });
+      if (agency) details.push({ path: '/agency', message: 'a ministry user has no agency' });
+    } else {
+      if (agency) details.push({ path: '/agency', message: `a ${role} user has no agency` });
+      if (ministry) details.push({ path: '/ministry', message: `a ${role} user has no ministry scope` });
+    }
+    if (details.length > 0) throw invalid('the role and its scope do not fit', details);
+    return { agency: scope === 'agency' ? agency! : null, ministry: scope === 'ministry' ? ministry!.trim() : null };
+  }
+
+  /** Creates a user with the given password, or a generated one that is returned once. */
+  async createUser(input: NewUserInput, by: string | null): Promise<{ user: UserView; password?: string }> {
+    const username = input.username.toLowerCase();
+    if (!new RegExp(USERNAME_PATTERN).test(username)) {
+      throw invalid('invalid username', [{ path: '/username', message: 'use 3–64 characters: lower-case letters, digits, dot, dash or underscore' }]);
+    }
+    if (!ROLES.includes(input.role)) throw invalid('invalid role', [{ path: '/role', message: `must be one of ${ROLES.join(', ')}` }]);
+    if (input.password !== undefined && input.password.length < MIN_PASSWORD_LENGTH) {
+      throw invalid('password too short', [{ path: '/password', message: `at least ${MIN_PASSWORD_LENGTH} characters` }]);
+    }
+    const scope = await this.checkScope(input.role, input.agency, input.ministry);
+    if (await findUserByUsername(this.db, username)) throw conflict(`user ${username} already exists`);
+    const password = input.password ?? generatePassword();
+    const now = new Date().toISOString();
+    const user: User = {
+      id: randomUUID(),
+      username,
+      role: input.role,
+      agencyCode: scope.agency,
+      ministry: scope.ministry,
+      displayName: input.displayName ?? null,
+      passwordHash: await hashPassword(password),
+      active: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.db.transaction().execute(async (trx) => {
+      if (await findUserByUsername(trx, username)) throw conflict(`user ${username} already exists`);
+      await insertUser(trx, user);
+      await appendAudit(trx, { actor: by, action: 'user.create', subject: `user:${username}`, after: auditedUser(user) });
+    });
+    return { user: viewOf(user), ...(input.password === undefined ? { password } : {}) };
+  }
+
+  /** Changes role or scope, (de)activates, or resets the password (a generated one is returned once). */
+  async updateUser(username: string, changes: UserChanges, by: string): Promise<{ user: UserView; password?: string }> {
+    const before = await this.getUser(username);
+    const role = changes.role ?? (before.role as Role);
+    const roleOrScopeChanged = changes.role !== undefined || changes.agency !== undefined || changes.ministry !== undefined;
+    const scope = roleOrScopeChanged
+      ? await this.checkScope(role, changes.agency === undefined ? (scopeOfRole(role) === 'agency' ? before.agencyCode : null) : changes.agency, changes.ministry === undefined ? (scopeOfRole(role) === 'ministry' ? before.ministry : null) : changes.ministry)
+      : { agency: before.agencyCode, ministry: before.ministry };
+    if (changes.password !== undefined && changes.password.length < MIN_PASSWORD_LENGTH) {
+      throw invalid('password too short', [{ path: '/password', message: `at least ${MIN_PASSWORD_LENGTH} characters` }]);
+    }
+    const generated = changes.resetPassword && changes.password === undefined ? generatePassword() : undefined;
+    const newPassword = changes.password ?? generated;
+    const after: User = {
+      ...before,
+      role,
+      agencyCode: scope.agency,
+      ministry: scope.ministry,
+      displayName: changes.displayName === undefined ? before.displayName : changes.displayName,
+      active: changes.active === undefined ? before.active : changes.active ? 1 : 0,
+      passwordHash: newPassword ? await hashPassword(newPassword) : before.passwordHash,
+      updatedAt: new Date().toISOString(),
+    };
+    await this.db.transaction().execute(async (trx) => {
+      await updateUser(trx, before.id, after);
+      // A new role, scope or password, or a deactivation, ends every session and token of the user.
+      if (roleOrScopeChanged || newPassword || after.active !== before.active) {
+        await deleteSessionsOfUser(trx, before.id);
+        await deleteTokensOfUser(trx, before.id);
+      }
+      await appendAudit(trx, {
+        actor: by,
+        action: newPassword && !roleOrScopeChanged ? 'user.password-reset' : 'user.update',
+        subject: `user:${before.username}`,
+        before: auditedUser(before),
+        after: { ...auditedUser(after), ...(newPassword ? { passwordReset: true } : {}) },
+      });
+    });
+    return { user: viewOf(after), ...(generated ? { password: generated } : {}) };
+  }
+}

@@ -1,0 +1,136 @@
+// Cycles (DOMAIN.md §2): the questionnaire each ROC year pins, its target, grades in scope, deadline and KPI.
+import type { Kysely } from 'kysely';
+import type { Cycle, Database } from '../db/types.js';
+import type { Grade } from '../domain/roles.js';
+import { countCycles, findCycle, insertCycle, listCycles, updateCycle } from '../repositories/cycle.repository.js';
+import { appendAudit } from './audit.service.js';
+import { conflict, invalid, notFound } from './errors.js';
+import type { QuestionnaireService } from './questionnaire.service.js';
+
+export interface Kpi {
+  grades: Grade[];
+  basis: 'self' | 'validated';
+  minLevel: number | null;
+  target: number | 'all' | null;
+}
+
+export interface CycleView {
+  year: number;
+  questionnaire: string;
+  targetLevel: number | null;
+  grades: Grade[];
+  kpi: Kpi;
+  deadline: string | null;
+  closed: boolean;
+}
+
+export interface CycleInput {
+  year: number;
+  questionnaire: string;
+  targetLevel?: number | null;
+  grades?: Grade[];
+  kpi?: Partial<Kpi>;
+  deadline?: string | null;
+}
+
+export type CycleChanges = Partial<Omit<CycleInput, 'year'>>;
+
+/** The programme's milestones (表 2 of the seed plan) as they ship. */
+export const SHIPPED_CYCLES: CycleInput[] = [
+  { year: 106, questionnaire: 'isgm-108@1.0.0', targetLevel: null, grades: ['A', 'B'], kpi: { grades: ['A', 'B'], basis: 'self', minLevel: null, target: null }, deadline: '2017-12-15' },
+  { year: 107, questionnaire: 'isgm-108@1.0.0', targetLevel: null, grades: ['A', 'B'], kpi: { grades: ['A'], basis: 'self', minLevel: null, target: 3 }, deadline: '2018-12-14' },
+  { year: 108, questionnaire: 'isgm-108@1.0.0', targetLevel: 2, grades: ['A', 'B'], kpi: { grades: ['A'], basis: 'self', minLevel: 2, target: 30 }, deadline: '2019-11-29' },
+  { year: 109, questionnaire: 'isgm-109@1.0.0', targetLevel: 3, grades: ['A', 'B'], kpi: { grades: ['A'], basis: 'self', minLevel: 3, target: 'all' }, deadline: '2020-11-30' },
+];
+
+export function viewOfCycle(row: Cycle): CycleView {
+  return {
+    year: row.year,
+    questionnaire: row.questionnaire,
+    targetLevel: row.targetLevel,
+    grades: JSON.parse(row.grades) as Grade[],
+    kpi: JSON.parse(row.kpi) as Kpi,
+    deadline: row.deadline,
+    closed: row.closedAt !== null,
+  };
+}
+
+export class CycleService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly questionnaires: QuestionnaireService,
+  ) {}
+
+  async list(): Promise<CycleView[]> {
+    return (await listCycles(this.db)).map(viewOfCycle);
+  }
+
+  async get(year: number): Promise<CycleView> {
+    const row = await findCycle(this.db, year);
+    if (!row) throw notFound(`no cycle ${year}`);
+    return viewOfCycle(row);
+  }
+
+  /** Loads the shipped cycles 106–109 into a database that has none. */
+  async seedShipped(): Promise<boolean> {
+    if ((await countCycles(this.db)) > 0) return false;
+    for (const cycle of SHIPPED_CYCLES) await this.create(cycle, null);
+    return true;
+  }
+
+  private async resolve(input: CycleInput, current?: CycleView): Promise<CycleView> {
+    const questionnaire = input.questionnaire;
+    if (!(await this.questionnaires.exists(questionnaire))) {
+      throw invalid('unknown questionnaire', [{ path: '/questionnaire', message: `no questionnaire ${questionnaire} is stored` }]);
+    }
+    const defaultTarget = (await this.questionnaires.index(questionnaire)).targetLevel;
+    const targetLevel = input.targetLevel !== undefined ? input.targetLevel : (current?.targetLevel ?? defaultTarget);
+    const grades = input.grades ?? current?.grades ?? ['A', 'B'];
+    const kpi: Kpi = {
+      grades: input.kpi?.grades ?? current?.kpi.grades ?? ['A'],
+      basis: input.kpi?.basis ?? current?.kpi.basis ?? 'self',
+      minLevel: input.kpi?.minLevel !== undefined ? input.kpi.minLevel : (current?.kpi.minLevel ?? targetLevel),
+      target: input.kpi?.target !== undefined ? input.kpi.target : (current?.kpi.target ?? 'all'),
+    };
+    return { year: input.year, questionnaire, targetLevel, grades: [...new Set(grades)].sort(), kpi: { ...kpi, grades: [...new Set(kpi.grades)].sort() }, deadline: input.deadline !== undefined ? input.deadline : (current?.deadline ?? null), closed: current?.closed ?? false };
+  }
+
+  async create(input: CycleInput, by: string | null): Promise<CycleView> {
+    if (await findCycle(this.db, input.year)) throw conflict(`cycle ${input.year} already exists`);
+    const cycle = await this.resolve(input);
+    const now = new Date().toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      await insertCycle(trx, {
+        year: cycle.year,
+        questionnaire: cycle.questionnaire,
+        targetLevel: cycle.targetLevel,
+        grades: JSON.stringify(cycle.grades),
+        kpi: JSON.stringify(cycle.kpi),
+        deadline: cycle.deadline,
+        closedAt: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await appendAudit(trx, { actor: by, action: 'cycle.create', subject: `cycle:${cycle.year}`, after: cycle });
+    });
+    return cycle;
+  }
+
+  async update(year: number, changes: CycleChanges, by: string): Promise<CycleView> {
+    const current = await this.get(year);
+    if (current.closed) throw conflict(`cycle ${year} is closed`);
+    const cycle = await this.resolve({ ...changes, year, questionnaire: changes.questionnaire ?? current.questionnaire }, current);
+    await this.db.transaction().execute(async (trx) => {
+      await updateCycle(trx, year, {
+        questionnaire: cycle.questionnaire,
+        targetLevel: cycle.targetLevel,
+        grades: JSON.stringify(cycle.grades),
+        kpi: JSON.stringify(cycle.kpi),
+        deadline: cycle.deadline,
+        updatedAt: new Date().toISOString(),
+      });
+      await appendAudit(trx, { actor: by, action: 'cycle.update', subject: `cycle:${year}`, before: current, after: cycle });
+    });
+    return cycle;
+  }
+}

@@ -1,0 +1,54 @@
+// The services of one running app, built over one database, and the start-up steps that prepare it.
+import type { Config } from '../config.js';
+import type { DatabaseHandle } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { countCycles } from '../repositories/cycle.repository.js';
+import { loadCatalog } from '../questionnaires/loader.js';
+import { AccountsService } from './accounts.service.js';
+import { AgencyService } from './agency.service.js';
+import { AssessorService } from './assessor.service.js';
+import { CycleService } from './cycle.service.js';
+import { seedDemo, type DemoUser } from './demo.service.js';
+import { QuestionnaireService } from './questionnaire.service.js';
+
+export interface Services {
+  handle: DatabaseHandle;
+  accounts: AccountsService;
+  agencies: AgencyService;
+  assessors: AssessorService;
+  cycles: CycleService;
+  questionnaires: QuestionnaireService;
+}
+
+export function createServices(handle: DatabaseHandle, config: Pick<Config, 'sessionHours'>): Services {
+  const { db } = handle;
+  const questionnaires = new QuestionnaireService(db);
+  return {
+    handle,
+    accounts: new AccountsService(db, config.sessionHours),
+    agencies: new AgencyService(db),
+    assessors: new AssessorService(db),
+    cycles: new CycleService(db, questionnaires),
+    questionnaires,
+  };
+}
+
+export interface StartupReport {
+  migrations: string[];
+  questionnaires: string[];
+  cyclesSeeded: boolean;
+  demoUsers: DemoUser[] | null;
+}
+
+/**
+ * Migrates, stores the shipped questionnaire versions and cycles 106–109, and on a first start with
+ * DEMO on, adds the demo data. Safe to run on every start and from several instances.
+ */
+export async function prepareDatabase(services: Services, options: { demo: boolean }): Promise<StartupReport> {
+  const { applied } = await migrateToLatest(services.handle.db);
+  const firstStart = (await countCycles(services.handle.db)) === 0;
+  const stored = await services.questionnaires.storeShipped(loadCatalog().questionnaires.values());
+  const cyclesSeeded = await services.cycles.seedShipped();
+  const demoUsers = firstStart && cyclesSeeded && options.demo ? await seedDemo(services) : null;
+  return { migrations: applied, questionnaires: stored, cyclesSeeded, demoUsers };
+}
