@@ -2,7 +2,6 @@
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { countCycles } from '../repositories/cycle.repository.js';
 import { loadCatalog } from '../questionnaires/loader.js';
 import { AccountsService } from './accounts.service.js';
 import { AgencyService } from './agency.service.js';
@@ -33,6 +32,13 @@ export function createServices(handle: DatabaseHandle, config: Pick<Config, 'ses
   };
 }
 
+/** No users and no agencies yet: a first start, whatever the command line may have prepared before. */
+async function isEmpty(db: DatabaseHandle['db']): Promise<boolean> {
+  const users = await db.selectFrom('users').select('id').limit(1).execute();
+  const agencies = await db.selectFrom('agencies').select('code').limit(1).execute();
+  return users.length === 0 && agencies.length === 0;
+}
+
 export interface StartupReport {
   migrations: string[];
   questionnaires: string[];
@@ -46,9 +52,9 @@ export interface StartupReport {
  */
 export async function prepareDatabase(services: Services, options: { demo: boolean }): Promise<StartupReport> {
   const { applied } = await migrateToLatest(services.handle.db);
-  const firstStart = (await countCycles(services.handle.db)) === 0;
+  const empty = await isEmpty(services.handle.db);
   const stored = await services.questionnaires.storeShipped(loadCatalog().questionnaires.values());
   const cyclesSeeded = await services.cycles.seedShipped();
-  const demoUsers = firstStart && cyclesSeeded && options.demo ? await seedDemo(services) : null;
+  const demoUsers = empty && options.demo ? await seedDemo(services) : null;
   return { migrations: applied, questionnaires: stored, cyclesSeeded, demoUsers };
 }

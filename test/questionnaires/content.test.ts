@@ -118,6 +118,25 @@ describe.each(versions)('%s content', (_name, q) => {
   });
 });
 
+describe('docs/content.md', () => {
+  it('names only base practices that exist, in the version of its column', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(new URL('../../docs/content.md', import.meta.url), 'utf8');
+    const rows = text.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| duty') && !l.startsWith('| ---'));
+    expect(rows.length).toBeGreaterThan(30);
+    const ids = (q: Questionnaire) => new Set(basePractices(q).map(({ process, indicator }) => `${process}/${indicator.id}`));
+    const [in108, in109] = [ids(q108), ids(q109)];
+    for (const row of rows) {
+      const [, , col108 = '', col109 = ''] = row.split('|');
+      for (const [, id] of col108.matchAll(/`([A-Z]{3}-\d{2}\/BP\d+)`/g)) expect(in108.has(id!), `${id} (108) in: ${row.slice(0, 40)}`).toBe(true);
+      for (const [, id] of col109.matchAll(/`([A-Z]{3}-\d{2}\/BP\d+)`/g)) expect(in109.has(id!), `${id} (109) in: ${row.slice(0, 40)}`).toBe(true);
+    }
+    for (const duty of ['資通安全維護計畫', '資通安全長', '專責人員', '1 小時內', '稽核', '12 小時', '資安健診', '弱點掃描', '滲透測試', 'GCB', 'SOC', 'EDR', '第三方驗證', '營運持續演練', '委外廠商', 'SSDLC', 'ISAC']) {
+      expect(rows.some((r) => r.split('|')[1]!.includes(duty)), duty).toBe(true);
+    }
+  });
+});
+
 describe('the 108 → 109 revision', () => {
   const pairs = (q: Questionnaire) => new Set(processesOf(q).flatMap((p) => [...p.indicators, ...q.attributes.flatMap((a) => a.indicators)].map((i) => `${p.id}/${i.id}`)));
   const key = (r: { process: string; indicator: string }) => `${r.process}/${r.indicator}`;
