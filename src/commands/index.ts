@@ -1,7 +1,8 @@
 // The commands of the command line (API.md): thin shells over the questionnaire loader, scoring and services.
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError } from '../config.js';
+import { QuestionnaireChangedError } from '../services/questionnaire.service.js';
 import { checkAnswersDocument, scoringInputOf, type AnswersDocument } from '../domain/answers.js';
 import { score } from '../domain/scoring.js';
 import {
@@ -12,18 +13,10 @@ import {
   validateFolder,
 } from '../questionnaires/loader.js';
 import { checkAnswersDocumentShape } from '../questionnaires/validator.js';
+import { auditVerify, backup, createUser, importAgencies, migrate } from './database.js';
+import { CliError, parse, type CliIo, type Command } from './shared.js';
 
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-/** A refusal: its lines go to stderr, nothing to stdout, exit 1. */
-class CliError extends Error {
-  constructor(readonly lines: string[]) {
-    super(lines.join('\n'));
-  }
-}
+export type { CliIo } from './shared.js';
 
 export const HELP = `govsec-maturity — security-governance maturity assessments (資安治理成熟度評估)
 
@@ -36,20 +29,21 @@ Commands:
   score --questionnaire <id@version|path> [--target N|none] <answers.json>
                                         score an answers document (basis self) and print
                                         the result JSON
+  migrate                               bring the database (DATABASE_URL) to the latest schema
+  import-agencies --cycle <year> <file.csv>
+                                        create or update agencies and their grade for a cycle
+                                        (columns code,name,ministry,grade; UTF-8, BOM or not)
+  create-user --role <role> --username <u> [--agency <code>] [--ministry <name>] [--password-stdin]
+                                        create a user; prints a generated password once
+  audit-verify                          check the audit chain; prints its head hash
+  backup <file>                         an online, consistent copy of the database
   help                                  this text
+
+Roles: agency, ciso, assessor, ministry, office.
+Database: DATABASE_URL (default sqlite:./data/app.db; postgres://… for PostgreSQL).
 
 Exit status: 0 success; 1 invalid input, each problem named on stderr.
 `;
-
-type Command = (args: string[], io: CliIo) => number | Promise<number>;
-
-function parse<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
-  try {
-    return parseArgs(config);
-  } catch (error) {
-    throw new CliError([(error as Error).message]);
-  }
-}
 
 const validate: Command = (args, io) => {
   const { positionals } = parse({ args, allowPositionals: true, options: {} });
@@ -123,6 +117,11 @@ const scoreCommand: Command = (args, io) => {
 const commands: Record<string, Command> = {
   validate,
   score: scoreCommand,
+  migrate,
+  'import-agencies': importAgencies,
+  'create-user': createUser,
+  'audit-verify': auditVerify,
+  backup,
   help: (_args, io) => {
     io.stdout(HELP);
     return 0;
@@ -145,6 +144,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof CliError) io.stderr(error.lines.join('\n') + '\n');
     else if (error instanceof QuestionnaireFileError) io.stderr(error.problems.map(formatProblem).join('\n') + '\n');
+    else if (error instanceof ConfigError) io.stderr(`invalid configuration: ${error.message}\n`);
+    else if (error instanceof QuestionnaireChangedError) io.stderr(`${error.message}\n`);
     else throw error;
     return 1;
   }

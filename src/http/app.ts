@@ -14,6 +14,13 @@ import sessionRoutes from './routes/api/session.js';
 import userRoutes from './routes/api/users.js';
 import healthRoutes from './routes/health.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered, for the access-matrix test and the route listing. */
+    routeTable: { method: string; url: string }[];
+  }
+}
+
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
 }
@@ -28,6 +35,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     trustProxy: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const routeTable: { method: string; url: string }[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
+  });
 
   await app.register(errors);
   await app.register(openapi);

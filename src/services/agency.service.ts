@@ -157,7 +157,10 @@ export class AgencyService {
       else if (code) seen.set(code, line);
       if (details.length === before) valid.push({ code, name, ministry, grade: grade.toUpperCase() as Grade, line });
     }
-    if (details.length > 0) throw invalid(`${new Set(details.map((d) => d.line)).size} rows are invalid; nothing was imported`, details);
+    if (details.length > 0) {
+      const bad = new Set(details.map((d) => d.line)).size;
+      throw invalid(`${bad} ${bad === 1 ? 'row is' : 'rows are'} invalid; nothing was imported`, details);
+    }
 
     let created = 0;
     let updated = 0;

@@ -1,0 +1,105 @@
+// Commands that work on the service's database (DATABASE_URL): migrate, import-agencies, create-user,
+// audit-verify and backup.
+import { readFileSync } from 'node:fs';
+import { loadConfig } from '../config.js';
+import { openDatabase, type DatabaseHandle } from '../db/database.js';
+import { ROLES, type Role } from '../domain/roles.js';
+import { backupDatabase } from '../services/backup.service.js';
+import { verifyAudit } from '../services/audit.service.js';
+import { ServiceError } from '../services/errors.js';
+import { createServices, prepareDatabase, type Services } from '../services/index.js';
+import { CliError, parse, type Command } from './shared.js';
+
+/** Opens the configured database, brings it up to date (no demo data), runs `work`, closes it. */
+async function withServices<T>(work: (services: Services, handle: DatabaseHandle) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const handle = openDatabase(config.databaseUrl);
+  try {
+    const services = createServices(handle, config);
+    await prepareDatabase(services, { demo: false });
+    return await work(services, handle);
+  } catch (error) {
+    if (error instanceof ServiceError) {
+      throw new CliError([error.message, ...(error.details ?? []).map((d) => `  ${[d.line !== undefined ? `line ${d.line}` : '', d.column ?? '', d.path ?? ''].filter(Boolean).join(', ')}: ${d.message}`)]);
+    }
+    throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+export const migrate: Command = async (args, io) => {
+  parse({ args, options: {} });
+  const config = loadConfig();
+  const handle = openDatabase(config.databaseUrl);
+  try {
+    const report = await prepareDatabase(createServices(handle, config), { demo: false });
+    io.stdout(report.migrations.length > 0 ? `applied ${report.migrations.join(', ')}\n` : 'the database is up to date\n');
+  } finally {
+    await handle.close();
+  }
+  return 0;
+};
+
+export const importAgencies: Command = async (args, io) => {
+  const { values, positionals } = parse({ args, allowPositionals: true, options: { cycle: { type: 'string' } } });
+  if (!values.cycle || !/^\d{1,3}$/.test(values.cycle)) throw new CliError(['--cycle <ROC year> is required, e.g. --cycle 109']);
+  if (positionals.length !== 1) throw new CliError(['import-agencies takes one CSV file: import-agencies --cycle <year> <file.csv>']);
+  const file = positionals[0]!;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CliError([`${file}: cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
+  }
+  const report = await withServices(async (services) => {
+    try {
+      return await services.agencies.importCsv(null, Number(values.cycle), text);
+    } catch (error) {
+      if (error instanceof ServiceError && error.details) {
+        throw new CliError([`${file}: ${error.message}`, ...error.details.map((d) => `${file}:${d.line ?? '-'}: ${d.column ? `${d.column}: ` : ''}${d.message}`)]);
+      }
+      throw error;
+    }
+  });
+  io.stdout(`imported ${report.rows} agencies for cycle ${report.cycle}: ${report.created} created, ${report.updated} updated\n`);
+  return 0;
+};
+
+export const createUser: Command = async (args, io) => {
+  const { values } = parse({
+    args,
+    options: { role: { type: 'string' }, username: { type: 'string' }, agency: { type: 'string' }, ministry: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+  });
+  if (!values.role || !ROLES.includes(values.role as Role)) throw new CliError([`--role must be one of ${ROLES.join(', ')}`]);
+  if (!values.username) throw new CliError(['--username is required']);
+  let password: string | undefined;
+  if (values['password-stdin']) {
+    password = readFileSync(0, 'utf8').split(/\r?\n/)[0] ?? '';
+    if (password === '') throw new CliError(['--password-stdin: no password on the first line of stdin']);
+  }
+  const created = await withServices((services) =>
+    services.accounts.createUser({ username: values.username!, role: values.role as Role, agency: values.agency ?? null, ministry: values.ministry ?? null, ...(password ? { password } : {}) }, null),
+  );
+  const scope = created.user.agency ? `, agency ${created.user.agency}` : created.user.ministry ? `, ministry ${created.user.ministry}` : '';
+  io.stdout(`created user ${created.user.username} (${created.user.role}${scope})\n${created.password ? `password: ${created.password}\n` : ''}`);
+  return 0;
+};
+
+export const auditVerify: Command = async (args, io) => {
+  parse({ args, options: {} });
+  const result = await withServices((services) => verifyAudit(services.handle.db));
+  if (!result.ok) {
+    throw new CliError([`audit chain broken at entry ${result.firstBad!.seq}: ${result.firstBad!.reason}`, `last good head: ${result.head}`]);
+  }
+  io.stdout(`audit chain intact: ${result.entries} entries\nhead: ${result.head}\n`);
+  return 0;
+};
+
+export const backup: Command = async (args, io) => {
+  const { positionals } = parse({ args, allowPositionals: true, options: {} });
+  if (positionals.length !== 1) throw new CliError(['backup takes the file to write: backup <file>']);
+  const result = await withServices((_services, handle) => backupDatabase(handle, positionals[0]!));
+  io.stdout(`backup written to ${result.file} (${result.bytes} bytes, ${result.format})\n`);
+  return 0;
+};

@@ -1,0 +1,25 @@
+// Shared pieces of the commands: the I/O they write to, refusals, and argument parsing.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/** A refusal: its lines go to stderr, nothing to stdout, exit 1. */
+export class CliError extends Error {
+  constructor(readonly lines: string[]) {
+    super(lines.join('\n'));
+  }
+}
+
+export type Command = (args: string[], io: CliIo) => number | Promise<number>;
+
+export function parse<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new CliError([(error as Error).message]);
+  }
+}
+
