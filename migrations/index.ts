@@ -1,0 +1,8 @@
+// The list of migrations, in order. A static list (rather than reading the folder at run time) loads the
+// same way under tsx, vitest and compiled JavaScript. Add each new migration file here.
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_accounts_agencies_cycles.js';
+
+export const migrations: Record<string, Migration> = {
+  '0001_accounts_agencies_cycles': m0001,
+};

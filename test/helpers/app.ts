@@ -1,0 +1,59 @@
+// Builds the app on a fresh database for a test, with users of every role, and logs them in.
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../src/config.js';
+import type { Role } from '../../src/domain/roles.js';
+import { buildApp } from '../../src/http/app.js';
+import type { TestDatabase } from './databases.js';
+
+export const PASSWORD = 'correct horse battery staple';
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: TestDatabase;
+  close(): Promise<void>;
+}
+
+export function testConfig(url: string, env: Record<string, string> = {}) {
+  return loadConfig({ DATABASE_URL: url, DEMO: '0', TWO_FACTOR: 'optional', LOG_LEVEL: 'silent', SESSION_SECRET: 'test-secret-test-secret-test-secret!', ...env });
+}
+
+export async function buildTestApp(db: TestDatabase, env: Record<string, string> = {}): Promise<TestApp> {
+  const app = await buildApp(testConfig(db.url, env));
+  return { app, db, close: () => app.close() };
+}
+
+/**
+ * Two ministries, an agency under each, and a user per role: `agency`/`ciso` at MOI-A,
+ * `ministry` for 內政部 (MOI-A's ministry), plus `assessor` and `office`.
+ */
+export async function seedPeople(app: FastifyInstance): Promise<void> {
+  const system = { id: 'system', username: 'system', role: 'office' as const, agency: null, ministry: null };
+  await app.services.agencies.create(system, { code: 'MOI-A', name: '內政部甲機關', ministry: '內政部', grades: { '109': 'A' } });
+  await app.services.agencies.create(system, { code: 'MOEA-B', name: '經濟部乙機關', ministry: '經濟部', grades: { '109': 'B' } });
+  const users: { username: string; role: Role; agency?: string; ministry?: string }[] = [
+    { username: 'office', role: 'office' },
+    { username: 'ministry', role: 'ministry', ministry: '內政部' },
+    { username: 'agency', role: 'agency', agency: 'MOI-A' },
+    { username: 'ciso', role: 'ciso', agency: 'MOI-A' },
+    { username: 'assessor', role: 'assessor' },
+  ];
+  for (const u of users) {
+    await app.services.accounts.createUser({ username: u.username, role: u.role, agency: u.agency ?? null, ministry: u.ministry ?? null, password: PASSWORD }, null);
+  }
+}
+
+/** Logs in and returns the Cookie header to send. */
+export async function loginAs(app: FastifyInstance, username: string, password = PASSWORD): Promise<string> {
+  const response = await app.inject({ method: 'POST', url: '/api/session', payload: { username, password } });
+  if (response.statusCode !== 200) throw new Error(`login as ${username} failed: ${response.statusCode} ${response.body}`);
+  const cookie = response.cookies.find((c) => c.name === 'gsm_session');
+  if (!cookie) throw new Error('no session cookie');
+  return `gsm_session=${cookie.value}`;
+}
+
+/** A bearer token for a user, for tests that must not depend on one session. */
+export async function tokenFor(app: FastifyInstance, username: string): Promise<string> {
+  const cookie = await loginAs(app, username);
+  const response = await app.inject({ method: 'POST', url: '/api/tokens', headers: { cookie }, payload: { name: 'test' } });
+  return `Bearer ${response.json<{ token: string }>().token}`;
+}
