@@ -16,7 +16,7 @@ try {
 const app = await buildApp(config, { logger: { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } } });
 
 if (config.sessionSecretGenerated) {
-  app.log.warn('SESSION_SECRET is not set: a random one is used, so page forms from before a restart will not verify; set it for production and share it across instances');
+  app.log.warn('SESSION_SECRET is not set: a random one is used for this process; set it, the same on every instance, in production');
 }
 
 const { startup } = app;
