@@ -1,6 +1,8 @@
 // Process entry of the service: reads the configuration, builds the app, listens, closes gracefully.
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { REDACT, buildApp } from './http/app.js';
+import { QuestionnaireFileError } from './questionnaires/loader.js';
+import { QuestionnaireChangedError } from './services/questionnaire.service.js';
 
 let config: Config;
 try {
@@ -13,7 +15,17 @@ try {
   throw error;
 }
 
-const app = await buildApp(config, { logger: { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } } });
+let app: Awaited<ReturnType<typeof buildApp>>;
+try {
+  app = await buildApp(config, { logger: { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } } });
+} catch (error) {
+  // Problems a person must fix before the service can start: say what and where, without a stack.
+  if (error instanceof QuestionnaireChangedError || error instanceof QuestionnaireFileError) {
+    process.stderr.write(`cannot start: ${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}
 
 if (config.sessionSecretGenerated) {
   app.log.warn('SESSION_SECRET is not set: a random one is used for this process; set it, the same on every instance, in production');

@@ -98,6 +98,20 @@ describe.each(databaseKinds)('service on $name', (kind) => {
 });
 
 describe.each(databaseKinds)('demo data on $name', (kind) => {
+  it('stays out with DEMO=0, while the questionnaires and cycles are stored', async () => {
+    const db = await kind.create();
+    const t = await buildTestApp(db, { DEMO: '0' });
+    try {
+      expect(t.app.startup.demoUsers).toBeNull();
+      expect(await t.app.services.handle.db.selectFrom('users').select('id').execute()).toEqual([]);
+      expect(await t.app.services.handle.db.selectFrom('agencies').select('code').execute()).toEqual([]);
+      expect((await t.app.services.cycles.list()).map((c) => c.year)).toEqual([106, 107, 108, 109]);
+    } finally {
+      await t.close();
+      await db.drop();
+    }
+  });
+
   it('loads on a first start with DEMO on, once, with every grade, several ministries and a user per role', async () => {
     const db = await kind.create();
     const first = await buildTestApp(db, { DEMO: '1' });
