@@ -2,7 +2,9 @@
 // same way under tsx, vitest and compiled JavaScript. Add each new migration file here.
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_accounts_agencies_cycles.js';
+import * as m0002 from './0002_assessments.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_accounts_agencies_cycles': m0001,
+  '0002_assessments': m0002,
 };

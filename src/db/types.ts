@@ -106,7 +106,7 @@ export interface AuditHeadTable {
   hash: string;
 }
 
-export interface Database {
+export interface Database extends AssessmentTables {
   questionnaireVersions: QuestionnaireVersionsTable;
   cycles: CyclesTable;
   agencies: AgenciesTable;
@@ -126,3 +126,140 @@ export type UserUpdate = Updateable<UsersTable>;
 export type Agency = Selectable<AgenciesTable>;
 export type Cycle = Selectable<CyclesTable>;
 export type AuditEntry = Selectable<AuditEntriesTable>;
+
+export interface AssessmentsTable {
+  id: string;
+  agencyCode: string;
+  cycleYear: number;
+  questionnaire: string;
+  status: string;
+  assessorId: string | null;
+  prefilledFrom: string | null;
+  submittedAt: string | null;
+  submittedBy: string | null;
+  acceptedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AnswersTable {
+  assessmentId: string;
+  process: string;
+  indicator: string;
+  rating: string;
+  evidence: string | null;
+  note: string | null;
+  justification: string | null;
+  revision: number;
+  unconfirmed: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface ScopeTable {
+  assessmentId: string;
+  process: string;
+  inScope: number;
+  justification: string | null;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface AssessorRatingsTable {
+  assessmentId: string;
+  process: string;
+  indicator: string;
+  rating: string;
+  reason: string | null;
+  stale: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface ScopeDecisionsTable {
+  assessmentId: string;
+  process: string;
+  inScope: number;
+  reason: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface AttributeOverridesTable {
+  assessmentId: string;
+  process: string;
+  attribute: string;
+  rating: string;
+  reason: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface FindingsTable {
+  assessmentId: string;
+  process: string;
+  text: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface CommentsTable {
+  id: string;
+  assessmentId: string;
+  author: string;
+  role: string;
+  text: string;
+  createdAt: string;
+}
+
+export interface EvidenceFilesTable {
+  id: string;
+  assessmentId: string;
+  process: string;
+  indicator: string;
+  name: string;
+  type: string;
+  size: number;
+  sha256: string;
+  content: Buffer;
+  uploadedBy: string;
+  createdAt: string;
+}
+
+export interface StateChangesTable {
+  id: string;
+  assessmentId: string;
+  fromStatus: string | null;
+  toStatus: string;
+  by: string;
+  at: string;
+  comment: string | null;
+}
+
+export interface SealedRecordsTable {
+  id: string;
+  assessmentId: string;
+  record: string;
+  recordSha256: string;
+  acceptedAt: string;
+  revokedAt: string | null;
+  revokedReason: string | null;
+  supersededBy: string | null;
+}
+
+export interface AssessmentTables {
+  assessments: AssessmentsTable;
+  answers: AnswersTable;
+  scope: ScopeTable;
+  assessorRatings: AssessorRatingsTable;
+  scopeDecisions: ScopeDecisionsTable;
+  attributeOverrides: AttributeOverridesTable;
+  findings: FindingsTable;
+  comments: CommentsTable;
+  evidenceFiles: EvidenceFilesTable;
+  stateChanges: StateChangesTable;
+  sealedRecords: SealedRecordsTable;
+}
+
+export type Assessment = Selectable<AssessmentsTable>;
+export type Answer = Selectable<AnswersTable>;
