@@ -7,6 +7,7 @@ import database from './plugins/database.js';
 import errors from './plugins/errors.js';
 import openapi from './plugins/openapi.js';
 import agencyRoutes from './routes/api/agencies.js';
+import assessmentRoutes from './routes/api/assessments.js';
 import assessorRoutes from './routes/api/assessors.js';
 import cycleRoutes from './routes/api/cycles.js';
 import questionnaireRoutes from './routes/api/questionnaires.js';
@@ -54,6 +55,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(agencyRoutes);
   await app.register(cycleRoutes);
   await app.register(assessorRoutes);
+  await app.register(assessmentRoutes, { uploadMaxMb: config.uploadMaxMb });
   await app.ready();
   return app;
 }

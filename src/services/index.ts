@@ -5,13 +5,18 @@ import { migrateToLatest } from '../db/migrate.js';
 import { loadCatalog } from '../questionnaires/loader.js';
 import { AccountsService } from './accounts.service.js';
 import { AgencyService } from './agency.service.js';
+import { AssessmentService } from './assessment.service.js';
 import { AssessorService } from './assessor.service.js';
+import { ReviewService } from './review.service.js';
+import type { Actor } from '../domain/roles.js';
 import { CycleService } from './cycle.service.js';
 import { seedDemo, type DemoUser } from './demo.service.js';
 import { QuestionnaireService } from './questionnaire.service.js';
 
 export interface Services {
   handle: DatabaseHandle;
+  assessments: AssessmentService;
+  reviews: ReviewService;
   accounts: AccountsService;
   agencies: AgencyService;
   assessors: AssessorService;
@@ -19,14 +24,19 @@ export interface Services {
   questionnaires: QuestionnaireService;
 }
 
-export function createServices(handle: DatabaseHandle, config: Pick<Config, 'sessionHours'>): Services {
+export function createServices(handle: DatabaseHandle, config: Pick<Config, 'sessionHours' | 'uploadMaxMb'>): Services {
   const { db } = handle;
   const questionnaires = new QuestionnaireService(db);
+  const assessors = new AssessorService(db);
+  const assessments = new AssessmentService(db, questionnaires, config.uploadMaxMb * 1024 * 1024);
+  const assignedAgencies = async (actor: Actor) => (await assessments.list(actor, {})).map((a) => a.agency);
   return {
     handle,
+    assessments,
+    reviews: new ReviewService(db, assessments, assessors),
     accounts: new AccountsService(db, config.sessionHours),
-    agencies: new AgencyService(db),
-    assessors: new AssessorService(db),
+    agencies: new AgencyService(db, assignedAgencies),
+    assessors,
     cycles: new CycleService(db, questionnaires),
     questionnaires,
   };
@@ -53,7 +63,9 @@ export interface StartupReport {
 export async function prepareDatabase(services: Services, options: { demo: boolean }): Promise<StartupReport> {
   const { applied } = await migrateToLatest(services.handle.db);
   const empty = await isEmpty(services.handle.db);
-  const stored = await services.questionnaires.storeShipped(loadCatalog().questionnaires.values());
+  const catalog = loadCatalog();
+  const stored = await services.questionnaires.storeShipped(catalog.questionnaires.values());
+  services.questionnaires.useCrosswalks(catalog.crosswalks);
   const cyclesSeeded = await services.cycles.seedShipped();
   const demoUsers = empty && options.demo ? await seedDemo(services) : null;
   return { migrations: applied, questionnaires: stored, cyclesSeeded, demoUsers };

@@ -6,7 +6,7 @@ import type { Database } from '../db/types.js';
 import { canonicalJson } from '../domain/canonical-json.js';
 import { indexQuestionnaire, type LocalizedText, type Questionnaire, type QuestionnaireIndex } from '../domain/questionnaire.js';
 import { findQuestionnaireVersion, insertQuestionnaireVersion, listQuestionnaireVersions } from '../repositories/cycle.repository.js';
-import { compareVersions, type LoadedQuestionnaire } from '../questionnaires/loader.js';
+import { compareVersions, type LoadedCrosswalk, type LoadedQuestionnaire } from '../questionnaires/loader.js';
 import { notFound } from './errors.js';
 
 export class QuestionnaireChangedError extends Error {
@@ -28,6 +28,7 @@ export interface QuestionnaireSummary {
 
 export class QuestionnaireService {
   private readonly indexes = new Map<string, QuestionnaireIndex>();
+  private readonly crosswalks = new Map<string, Map<string, { process: string; indicator: string }[]>>();
 
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -56,6 +57,18 @@ export class QuestionnaireService {
       stored.push(q.ref);
     }
     return stored;
+  }
+
+  /** Keeps the shipped crosswalks, indexed by `from → to` and then by `process/indicator`. */
+  useCrosswalks(loaded: Iterable<LoadedCrosswalk>): void {
+    for (const { crosswalk } of loaded) {
+      this.crosswalks.set(`${crosswalk.from}→${crosswalk.to}`, new Map(crosswalk.indicators.map((m) => [`${m.from.process}/${m.from.indicator}`, m.to])));
+    }
+  }
+
+  /** Where each indicator of `from` goes in `to`, or undefined without a crosswalk between them. */
+  crosswalk(from: string, to: string): Map<string, { process: string; indicator: string }[]> | undefined {
+    return this.crosswalks.get(`${from}→${to}`);
   }
 
   async list(): Promise<QuestionnaireSummary[]> {

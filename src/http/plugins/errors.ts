@@ -35,7 +35,7 @@ export default fp(
         request.log.warn({ code: error.code, status: error.status }, error.message);
         const retryAfter = error.extra?.retryAfter;
         if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
-        return reply.status(error.status).send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}), ...(error.extra?.body as object | undefined) } });
+        return reply.status(error.status).send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) }, ...(error.extra?.body as object | undefined) });
       }
       if (error.validation) {
         const details = validationDetails(error.validation, error.validationContext);
