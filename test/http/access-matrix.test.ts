@@ -17,10 +17,21 @@ interface Cell {
   contentType?: string;
 }
 
+/** Two assessments made for one cell: `own` (MOI-A, assigned to `assessor`) and `other` (MOEA-B, assigned to `assessor2`). */
+interface Fixture {
+  own: string;
+  other: string;
+  ownEvidence: string;
+  otherEvidence: string;
+  cycle: number;
+}
+
 interface Row {
   route: string;
   target: Target;
-  request: (who: Who, n: number) => Cell;
+  /** The state the cell's assessments are put in before the request. */
+  state?: 'draft' | 'submitted' | 'in_review' | 'accepted' | 'none';
+  request: (who: Who, n: number, f: Fixture) => Cell;
   expect: Record<Who, number>;
 }
 
@@ -29,7 +40,64 @@ const all = (status: number, anonymous = 401): Record<Who, number> => ({ anonymo
 const officeOnly = (office: number): Record<Who, number> => ({ anonymous: 401, agency: 403, ciso: 403, assessor: 403, ministry: 403, office });
 const csv = 'code,name,ministry,grade\nMX-1,矩陣測試機關,內政部,B\n';
 
+const idOf = (f: Fixture, target: Target) => (target === 'other' ? f.other : f.own);
+/** Expected statuses of a route on one assessment: `allowed` for those who may act, 404 for those who cannot see it. */
+function onAssessment(target: Target, allowed: Partial<Record<Who, number>>, routeRoles: Who[]): Record<Who, number> {
+  const sees: Record<Who, boolean> = { anonymous: false, office: true, agency: target === 'own', ciso: target === 'own', ministry: target === 'own', assessor: target === 'own' };
+  const out = { anonymous: 401 } as Record<Who, number>;
+  for (const who of WHO.slice(1)) out[who] = !routeRoles.includes(who) ? 403 : !sees[who] ? 404 : (allowed[who] ?? 403);
+  return out;
+}
+const STAFF: Who[] = ['agency', 'ciso'];
+const ASSESSOR: Who[] = ['assessor'];
+const ALL_ROLES: Who[] = ['agency', 'ciso', 'assessor', 'ministry', 'office'];
+
+const assessmentRows: Row[] = (['own', 'other'] as const).flatMap((target): Row[] => [
+  { route: 'GET /api/assessments/:id', target, request: (_w, _n, f) => ({ method: 'GET', url: `/api/assessments/${idOf(f, target)}` }), expect: onAssessment(target, { agency: 200, ciso: 200, assessor: 200, ministry: 200, office: 200 }, ALL_ROLES) },
+  { route: 'PUT /api/assessments/:id/answers/:process/:indicator', target, request: (_w, _n, f) => ({ method: 'PUT', url: `/api/assessments/${idOf(f, target)}/answers/GOV-01/BP1`, body: { rating: 'L', evidence: 'e', revision: 0 } }), expect: onAssessment(target, { agency: 200, ciso: 200 }, STAFF) },
+  { route: 'PUT /api/assessments/:id/scope/:process', target, request: (_w, _n, f) => ({ method: 'PUT', url: `/api/assessments/${idOf(f, target)}/scope/TEC-03`, body: { inScope: false, justification: 'no development' } }), expect: onAssessment(target, { agency: 200, ciso: 200 }, STAFF) },
+  { route: 'POST /api/assessments/:id/comments', target, request: (_w, _n, f) => ({ method: 'POST', url: `/api/assessments/${idOf(f, target)}/comments`, body: { text: 'a remark' } }), expect: onAssessment(target, { agency: 201, ciso: 201, assessor: 201, office: 201, ministry: 403 }, ALL_ROLES) },
+  {
+    route: 'POST /api/assessments/:id/evidence',
+    target,
+    request: (_w, _n, f) => ({ method: 'POST', url: `/api/assessments/${idOf(f, target)}/evidence`, body: uploadBody, contentType: `multipart/form-data; boundary=${BOUNDARY}` }),
+    expect: onAssessment(target, { agency: 201, ciso: 201 }, STAFF),
+  },
+  { route: 'GET /api/evidence/:id', target, request: (_w, _n, f) => ({ method: 'GET', url: `/api/evidence/${target === 'own' ? f.ownEvidence : f.otherEvidence}` }), expect: onAssessment(target, { agency: 200, ciso: 200, assessor: 200, ministry: 200, office: 200 }, ALL_ROLES) },
+  { route: 'POST /api/assessments/:id/confirm/:process/:indicator', target, request: (_w, _n, f) => ({ method: 'POST', url: `/api/assessments/${idOf(f, target)}/confirm/GOV-01/BP2` }), expect: onAssessment(target, { agency: 200, ciso: 200 }, STAFF) },
+  { route: 'POST /api/assessments/:id/submit', target, request: (_w, _n, f) => ({ method: 'POST', url: `/api/assessments/${idOf(f, target)}/submit` }), expect: onAssessment(target, { ciso: 200, agency: 403 }, STAFF) },
+  { route: 'POST /api/assessments/:id/review', target, state: 'submitted', request: (_w, _n, f) => ({ method: 'POST', url: `/api/assessments/${idOf(f, target)}/review` }), expect: onAssessment(target, { assessor: 200 }, ASSESSOR) },
+  { route: 'PUT /api/assessments/:id/reviews/:process/:indicator', target, state: 'in_review', request: (_w, _n, f) => ({ method: 'PUT', url: `/api/assessments/${idOf(f, target)}/reviews/GOV-01/BP1`, body: { rating: 'P', reason: 'thin evidence' } }), expect: onAssessment(target, { assessor: 200 }, ASSESSOR) },
+  { route: 'DELETE /api/assessments/:id/reviews/:process/:indicator', target, state: 'in_review', request: (_w, _n, f) => ({ method: 'DELETE', url: `/api/assessments/${idOf(f, target)}/reviews/GOV-01/BP3` }), expect: onAssessment(target, { assessor: 200 }, ASSESSOR) },
+  { route: 'PUT /api/assessments/:id/reviews/scope/:process', target, state: 'in_review', request: (_w, _n, f) => ({ method: 'PUT', url: `/api/assessments/${idOf(f, target)}/reviews/scope/TEC-03`, body: { inScope: true, reason: 'develops its own website' } }), expect: onAssessment(target, { assessor: 200 }, ASSESSOR) },
+  { route: 'PUT /api/assessments/:id/overrides/:process/:attribute', target, state: 'in_review', request: (_w, _n, f) => ({ method: 'PUT', url: `/api/assessments/${idOf(f, target)}/overrides/GOV-01/PA2.1`, body: { rating: 'P', reason: 'plans not monitored' } }), expect: onAssessment(target, { assessor: 200 }, ASSESSOR) },
+  { route: 'PUT /api/assessments/:id/findings/:process', target, state: 'in_review', request: (_w, _n, f) => ({ method: 'PUT', url: `/api/assessments/${idOf(f, target)}/findings/_`, body: { text: 'overall findings' } }), expect: onAssessment(target, { assessor: 200 }, ASSESSOR) },
+  { route: 'POST /api/assessments/:id/return', target, state: 'in_review', request: (_w, _n, f) => ({ method: 'POST', url: `/api/assessments/${idOf(f, target)}/return`, body: { comment: 'please complete' } }), expect: onAssessment(target, { assessor: 200 }, ASSESSOR) },
+  { route: 'POST /api/assessments/:id/accept', target, state: 'in_review', request: (_w, _n, f) => ({ method: 'POST', url: `/api/assessments/${idOf(f, target)}/accept` }), expect: onAssessment(target, { assessor: 200 }, ASSESSOR) },
+  { route: 'POST /api/assessments/:id/reopen', target, state: 'accepted', request: (_w, _n, f) => ({ method: 'POST', url: `/api/assessments/${idOf(f, target)}/reopen`, body: { reason: 'appeal upheld' } }), expect: onAssessment(target, { office: 200 }, ['office']) },
+  { route: 'GET /api/assessments/:id/result', target, request: (_w, _n, f) => ({ method: 'GET', url: `/api/assessments/${idOf(f, target)}/result` }), expect: onAssessment(target, { agency: 200, ciso: 200, assessor: 200, ministry: 200, office: 200 }, ALL_ROLES) },
+  { route: 'PUT /api/assignments', target, request: (_w, _n, f) => ({ method: 'PUT', url: '/api/assignments', body: { assessment: idOf(f, target), assessor: 'assessor2' } }), expect: officeOnly(200) },
+  {
+    route: 'POST /api/assessments',
+    target,
+    state: 'none',
+    request: (_w, _n, f) => ({ method: 'POST', url: '/api/assessments', body: { agency: agencyOf(target), cycle: f.cycle } }),
+    expect: { anonymous: 401, agency: target === 'own' ? 201 : 404, ciso: target === 'own' ? 201 : 404, assessor: 403, ministry: 403, office: 201 },
+  },
+]);
+
+const BOUNDARY = 'matrixboundary';
+const uploadBody = [
+  `--${BOUNDARY}\r\ncontent-disposition: form-data; name="process"\r\n\r\nGOV-01\r\n`,
+  `--${BOUNDARY}\r\ncontent-disposition: form-data; name="indicator"\r\n\r\nBP1\r\n`,
+  `--${BOUNDARY}\r\ncontent-disposition: form-data; name="file"; filename="note.txt"\r\ncontent-type: text/plain\r\n\r\nminutes of the review\r\n`,
+  `--${BOUNDARY}--\r\n`,
+].join('');
+
 const ROWS: Row[] = [
+  ...assessmentRows,
+  { route: 'GET /api/assessments', target: '-', request: () => ({ method: 'GET', url: '/api/assessments' }), expect: all(200) },
+  { route: 'GET /api/reports/verify/:sha256', target: '-', request: () => ({ method: 'GET', url: `/api/reports/verify/${'0'.repeat(64)}` }), expect: all(404, 404) },
   { route: 'GET /healthz', target: '-', request: () => ({ method: 'GET', url: '/healthz' }), expect: all(200, 200) },
   { route: 'GET /api/openapi.json', target: '-', request: () => ({ method: 'GET', url: '/api/openapi.json' }), expect: all(200, 200) },
   {
@@ -63,7 +131,8 @@ const ROWS: Row[] = [
     route: 'GET /api/agencies/:code',
     target: 'own',
     request: () => ({ method: 'GET', url: `/api/agencies/${agencyOf('own')}` }),
-    expect: { anonymous: 401, agency: 200, ciso: 200, assessor: 404, ministry: 200, office: 200 },
+    // The assessor sees MOI-A through the assessment assigned to them.
+    expect: { anonymous: 401, agency: 200, ciso: 200, assessor: 200, ministry: 200, office: 200 },
   },
   {
     route: 'GET /api/agencies/:code',
@@ -75,7 +144,7 @@ const ROWS: Row[] = [
     route: 'PATCH /api/agencies/:code',
     target: 'own',
     request: () => ({ method: 'PATCH', url: `/api/agencies/${agencyOf('own')}`, body: { name: '內政部甲機關' } }),
-    expect: { anonymous: 401, agency: 403, ciso: 403, assessor: 404, ministry: 403, office: 200 },
+    expect: { anonymous: 401, agency: 403, ciso: 403, assessor: 403, ministry: 403, office: 200 },
   },
   {
     route: 'PATCH /api/agencies/:code',
@@ -102,7 +171,7 @@ const ROWS: Row[] = [
   {
     route: 'PUT /api/assessors/:username',
     target: '-',
-    request: () => ({ method: 'PUT', url: '/api/assessors/assessor', body: { certifiedOn: '2019-01-01', validUntil: '2021-12-31', affiliations: [] } }),
+    request: () => ({ method: 'PUT', url: '/api/assessors/assessor', body: { certifiedOn: '2019-01-01', validUntil: '2099-12-31', affiliations: [] } }),
     expect: officeOnly(200),
   },
 ];
@@ -115,9 +184,38 @@ describe.each(databaseKinds)('access matrix on $name', (kind) => {
     t = await buildTestApp(await kind.create());
     await seedPeople(t.app);
     await t.app.services.accounts.createUser({ username: 'bystander', role: 'agency', agency: 'MOEA-B', password: PASSWORD }, null);
-    await t.app.services.assessors.put('assessor', { certifiedOn: '2019-01-01', validUntil: '2021-12-31', affiliations: [] }, null);
+    await t.app.services.assessors.put('assessor', { certifiedOn: '2019-01-01', validUntil: '2099-12-31', affiliations: [] }, null);
+    await t.app.services.accounts.createUser({ username: 'assessor2', role: 'assessor', password: PASSWORD }, null);
+    await t.app.services.assessors.put('assessor2', { certifiedOn: '2019-01-01', validUntil: '2099-12-31', affiliations: [] }, null);
     for (const who of WHO) if (who !== 'anonymous') auth.set(who, await tokenFor(t.app, who));
+    await fixture(900); // from the start, `assessor` is assigned an assessment of MOI-A
   });
+
+  /** A pilot cycle of its own and, unless `none`, the two assessments in the row's state. */
+  async function fixture(n: number, state: Row['state'] = 'draft'): Promise<Fixture> {
+    const system = { id: 'system', username: 'system', role: 'office' as const, agency: null, ministry: null };
+    const cycle = 300 + n;
+    await t.app.services.cycles.create({ year: cycle, questionnaire: 'isgm-109@1.0.0', targetLevel: null }, null);
+    if (state === 'none') return { own: '', other: '', ownEvidence: '', otherEvidence: '', cycle };
+    const db = t.app.services.handle.db;
+    const make = async (agency: string, assessor: string) => {
+      const { id } = await t.app.services.assessments.create(system, { agency, cycle });
+      const assessorId = (await t.app.services.accounts.getUser(assessor)).id;
+      const at = new Date().toISOString();
+      await db.updateTable('assessments').set({ status: state, assessorId, submittedBy: 'ciso' }).where('id', '=', id).execute();
+      await db.insertInto('answers').values({ assessmentId: id, process: 'GOV-01', indicator: 'BP2', rating: 'L', evidence: 'carried', note: null, justification: null, revision: 1, unconfirmed: 1, updatedAt: at, updatedBy: 'system' }).execute();
+      await db.insertInto('assessorRatings').values({ assessmentId: id, process: 'GOV-01', indicator: 'BP3', rating: 'N', reason: 'no record', stale: 0, updatedAt: at, updatedBy: assessor }).execute();
+      const evidence = `ev-${n}-${agency}`;
+      await db.insertInto('evidenceFiles').values({ id: evidence, assessmentId: id, process: 'GOV-01', indicator: 'BP1', name: 'a.txt', type: 'text/plain', size: 1, sha256: '0'.repeat(64), content: Buffer.from('a'), uploadedBy: 'agency', createdAt: at }).execute();
+      if (state === 'accepted') {
+        await db.insertInto('sealedRecords').values({ id: `seal-${n}-${agency}`, assessmentId: id, record: '{}', recordSha256: `${n}-${agency}`, acceptedAt: at, revokedAt: null, revokedReason: null, supersededBy: null }).execute();
+      }
+      return { id, evidence };
+    };
+    const own = await make('MOI-A', 'assessor');
+    const other = await make('MOEA-B', 'assessor2');
+    return { own: own.id, other: other.id, ownEvidence: own.evidence, otherEvidence: other.evidence, cycle };
+  }
   afterAll(async () => {
     await t?.close();
     await t?.db.drop();
@@ -134,7 +232,8 @@ describe.each(databaseKinds)('access matrix on $name', (kind) => {
   for (const row of ROWS) {
     for (const who of WHO) {
       it(`${row.route}${row.target === '-' ? '' : ` (${row.target})`} as ${who} → ${row.expect[who]}`, async () => {
-        const cell = row.request(who, n++);
+        const k = n++;
+        const cell = row.request(who, k, row.route.includes(':id') || row.route.includes('assessments') || row.route.includes('assignments') ? await fixture(k, row.state) : (undefined as unknown as Fixture));
         const headers: Record<string, string> = {};
         const token = auth.get(who);
         if (token) headers.authorization = token;
