@@ -39,6 +39,9 @@ export function openDatabase(url: string): DatabaseHandle {
   // Keep integer columns (bigint counts) as numbers rather than strings.
   pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection that the server ends (a restart, a failover) is dropped from the pool and
+  // replaced on the next query; without a listener the error would end the process.
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
   return { db, dialect: 'postgres', url, close: () => db.destroy() };
 }
