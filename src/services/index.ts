@@ -8,6 +8,7 @@ import { AgencyService } from './agency.service.js';
 import { AssessmentService } from './assessment.service.js';
 import { AssessorService } from './assessor.service.js';
 import { ReviewService } from './review.service.js';
+import { SheetService } from './sheet.service.js';
 import type { Actor } from '../domain/roles.js';
 import { CycleService } from './cycle.service.js';
 import { seedDemo, type DemoUser } from './demo.service.js';
@@ -17,6 +18,7 @@ export interface Services {
   handle: DatabaseHandle;
   assessments: AssessmentService;
   reviews: ReviewService;
+  sheets: SheetService;
   accounts: AccountsService;
   agencies: AgencyService;
   assessors: AssessorService;
@@ -34,6 +36,7 @@ export function createServices(handle: DatabaseHandle, config: Pick<Config, 'ses
     handle,
     assessments,
     reviews: new ReviewService(db, assessments, assessors),
+    sheets: new SheetService(db, assessments),
     accounts: new AccountsService(db, config.sessionHours),
     agencies: new AgencyService(db, assignedAgencies),
     assessors,

@@ -75,6 +75,13 @@ const assessmentRows: Row[] = (['own', 'other'] as const).flatMap((target): Row[
   { route: 'POST /api/assessments/:id/return', target, state: 'in_review', request: (_w, _n, f) => ({ method: 'POST', url: `/api/assessments/${idOf(f, target)}/return`, body: { comment: 'please complete' } }), expect: onAssessment(target, { assessor: 200 }, ASSESSOR) },
   { route: 'POST /api/assessments/:id/accept', target, state: 'in_review', request: (_w, _n, f) => ({ method: 'POST', url: `/api/assessments/${idOf(f, target)}/accept` }), expect: onAssessment(target, { assessor: 200 }, ASSESSOR) },
   { route: 'POST /api/assessments/:id/reopen', target, state: 'accepted', request: (_w, _n, f) => ({ method: 'POST', url: `/api/assessments/${idOf(f, target)}/reopen`, body: { reason: 'appeal upheld' } }), expect: onAssessment(target, { office: 200 }, ['office']) },
+  { route: 'GET /api/assessments/:id/sheet', target, request: (_w, _n, f) => ({ method: 'GET', url: `/api/assessments/${idOf(f, target)}/sheet` }), expect: onAssessment(target, { agency: 200, ciso: 200, assessor: 200, ministry: 200, office: 200 }, ALL_ROLES) },
+  {
+    route: 'PUT /api/assessments/:id/sheet',
+    target,
+    request: (_w, _n, f) => ({ method: 'PUT', url: `/api/assessments/${idOf(f, target)}/sheet`, body: workbook, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
+    expect: onAssessment(target, { agency: 200, ciso: 200 }, STAFF),
+  },
   { route: 'GET /api/assessments/:id/result', target, request: (_w, _n, f) => ({ method: 'GET', url: `/api/assessments/${idOf(f, target)}/result` }), expect: onAssessment(target, { agency: 200, ciso: 200, assessor: 200, ministry: 200, office: 200 }, ALL_ROLES) },
   { route: 'PUT /api/assignments', target, request: (_w, _n, f) => ({ method: 'PUT', url: '/api/assignments', body: { assessment: idOf(f, target), assessor: 'assessor2' } }), expect: officeOnly(200) },
   {
@@ -85,6 +92,16 @@ const assessmentRows: Row[] = (['own', 'other'] as const).flatMap((target): Row[
     expect: { anonymous: 401, agency: target === 'own' ? 201 : 404, ciso: target === 'own' ? 201 : 404, assessor: 403, ministry: 403, office: 201 },
   },
 ]);
+
+/** A workbook with the two sheets and no rows: applying it changes nothing. */
+let workbook: Buffer = Buffer.alloc(0);
+async function emptyWorkbook(): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
+  const wb = new ExcelJS.Workbook();
+  wb.addWorksheet('Answers 填答').addRow(['process', 'indicator']);
+  wb.addWorksheet('Scope 範圍').addRow(['process', 'name', 'inScope', 'justification']);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
 
 const BOUNDARY = 'matrixboundary';
 const uploadBody = [
@@ -188,6 +205,7 @@ describe.each(databaseKinds)('access matrix on $name', (kind) => {
     await t.app.services.accounts.createUser({ username: 'assessor2', role: 'assessor', password: PASSWORD }, null);
     await t.app.services.assessors.put('assessor2', { certifiedOn: '2019-01-01', validUntil: '2099-12-31', affiliations: [] }, null);
     for (const who of WHO) if (who !== 'anonymous') auth.set(who, await tokenFor(t.app, who));
+    workbook = await emptyWorkbook();
     await fixture(900); // from the start, `assessor` is assigned an assessment of MOI-A
   });
 

@@ -3,6 +3,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { invalid } from '../../../services/errors.js';
+import { XLSX_TYPE } from '../../../services/sheet.service.js';
 import { requireActor } from '../../plugins/auth.js';
 import { Nullable, Year, errors } from '../../schemas.js';
 
@@ -70,7 +71,33 @@ const assessorOnly = ['assessor'] as const;
 
 const assessmentRoutes: FastifyPluginAsyncTypebox<{ uploadMaxMb: number }> = async (app, { uploadMaxMb }) => {
   await app.register(multipart, { limits: { fileSize: uploadMaxMb * 1024 * 1024, files: 1, fields: 10, fieldSize: 1024 } });
-  const { assessments, reviews } = app.services;
+  const { assessments, reviews, sheets } = app.services;
+  app.addContentTypeParser([XLSX_TYPE, 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: uploadMaxMb * 1024 * 1024 }, (_request, body, done) => done(null, body));
+
+  app.get(
+    '/api/assessments/:id/sheet',
+    { config: { access: 'user' }, schema: { tags: ['assessments'], summary: 'The assessment as an .xlsx workbook for offline fill-in', params: Id, response: { 200: Type.Unsafe<Buffer>({ description: 'an .xlsx workbook' }), ...errors } } },
+    async (request, reply) => {
+      const bytes = await sheets.export(requireActor(request), request.params.id);
+      return reply.header('content-type', XLSX_TYPE).header('content-disposition', `attachment; filename="assessment-${request.params.id}.xlsx"`).send(bytes);
+    },
+  );
+
+  app.put(
+    '/api/assessments/:id/sheet',
+    {
+      config: { access: agencyStaff },
+      schema: {
+        tags: ['assessments'],
+        summary: 'Apply a filled-in workbook: every bad row is reported with its sheet, row and column, and nothing is applied unless all are valid',
+        consumes: [XLSX_TYPE],
+        params: Id,
+        body: Type.Unsafe<Buffer>({ description: 'the .xlsx workbook exported by GET …/sheet' }),
+        response: { 200: Type.Object({ answers: Type.Integer(), scope: Type.Integer() }), ...errors, 415: errors[400] },
+      },
+    },
+    (request) => sheets.import(requireActor(request), request.params.id, request.body),
+  );
 
   app.post(
     '/api/assessments',

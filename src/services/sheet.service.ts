@@ -1,0 +1,204 @@
+// Offline fill-in: the assessment as an .xlsx workbook and back. Every bad row is reported with its
+// sheet, row and column; nothing is applied unless every row is valid; an untouched round trip
+// changes nothing.
+import ExcelJS from 'exceljs';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/types.js';
+import { ANSWER_RATINGS, type AnswerRating } from '../domain/questionnaire.js';
+import type { Actor } from '../domain/roles.js';
+import * as repo from '../repositories/assessment.repository.js';
+import type { AssessmentService } from './assessment.service.js';
+import { appendAudit } from './audit.service.js';
+import { conflict, invalid, type ProblemDetail } from './errors.js';
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const ANSWERS = 'Answers 填答';
+const SCOPE = 'Scope 範圍';
+const ABOUT = 'About 說明';
+const ANSWER_COLUMNS = ['process', 'indicator', 'attribute', '指標', 'indicator text', 'rating', 'evidence', 'note', 'justification', 'revision'] as const;
+const COL = { process: 1, indicator: 2, rating: 6, evidence: 7, note: 8, justification: 9, revision: 10 } as const;
+const LETTER = (n: number) => String.fromCharCode(64 + n);
+
+const cellText = (v: ExcelJS.CellValue): string | null => {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'object' && 'richText' in v) return v.richText.map((t) => t.text).join('');
+  if (typeof v === 'object' && 'text' in v) return String(v.text);
+  if (typeof v === 'object' && 'result' in v) return v.result === undefined ? null : String(v.result as string);
+  const s = String(v as string | number | boolean);
+  return s.trim() === '' ? null : s;
+};
+
+export class SheetService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly assessments: AssessmentService,
+  ) {}
+
+  async export(actor: Actor, id: string): Promise<Buffer> {
+    const a = await this.assessments.visible(actor, id);
+    const index = await this.assessments.index(a);
+    const q = index.questionnaire;
+    const [answers, scope] = await Promise.all([repo.findAnswers(this.db, a.id), repo.findScope(this.db, a.id)]);
+    const byKey = new Map(answers.map((x) => [`${x.process}/${x.indicator}`, x]));
+    const texts = new Map<string, { zh: string; en: string }>();
+    for (const attr of q.attributes) for (const i of attr.indicators) texts.set(i.id, { zh: i.text['zh-TW'], en: i.text.en });
+    for (const aspect of q.aspects) for (const p of aspect.processes) for (const i of p.indicators) texts.set(`${p.id}/${i.id}`, { zh: i.text['zh-TW'], en: i.text.en });
+
+    const wb = new ExcelJS.Workbook();
+    wb.creator = 'govsec-maturity';
+    const about = wb.addWorksheet(ABOUT);
+    about.addRows([
+      ['assessment', a.id],
+      ['agency', a.agencyCode],
+      ['cycle', a.cycleYear],
+      ['questionnaire', a.questionnaire],
+      ['status', a.status],
+      ['how to fill in', '在「Answers 填答」工作表的 rating 欄填 N、P、L、F 或 NA（NA 僅適用於基本實務，並須填 justification）；P、L、F 須填 evidence。請勿更動 process、indicator 與 revision 欄。Fill in rating (N, P, L, F or NA), evidence, note and justification; leave process, indicator and revision as they are.'],
+    ]);
+    about.getColumn(1).width = 16;
+    about.getColumn(2).width = 100;
+
+    const sheet = wb.addWorksheet(ANSWERS, { views: [{ state: 'frozen', ySplit: 1 }] });
+    sheet.addRow([...ANSWER_COLUMNS]).font = { bold: true };
+    for (const p of index.processes) {
+      for (const attr of p.attributes) {
+        for (const i of attr.indicators) {
+          const x = byKey.get(`${p.id}/${i.id}`);
+          const text = texts.get(i.basePractice ? `${p.id}/${i.id}` : i.id);
+          sheet.addRow([p.id, i.id, attr.id, text?.zh ?? '', text?.en ?? '', x?.rating ?? null, x?.evidence ?? null, x?.note ?? null, x?.justification ?? null, x?.revision ?? 0]);
+        }
+      }
+    }
+    const widths = [9, 10, 8, 50, 50, 7, 40, 30, 30, 9];
+    widths.forEach((w, i) => (sheet.getColumn(i + 1).width = w));
+    for (let r = 2; r <= sheet.rowCount; r++) {
+      sheet.getCell(r, COL.rating).dataValidation = { type: 'list', allowBlank: true, formulae: ['"N,P,L,F,NA"'] };
+    }
+
+    const scopeSheet = wb.addWorksheet(SCOPE);
+    scopeSheet.addRow(['process', 'name', 'inScope', 'justification']).font = { bold: true };
+    const scopeOf = new Map(scope.map((s) => [s.process, s]));
+    for (const aspect of q.aspects) {
+      for (const p of aspect.processes) {
+        const s = scopeOf.get(p.id);
+        scopeSheet.addRow([p.id, p.name['zh-TW'], s?.inScope === 0 ? 'no' : 'yes', s?.justification ?? null]);
+      }
+    }
+    [9, 30, 9, 60].forEach((w, i) => (scopeSheet.getColumn(i + 1).width = w));
+    await this.db.transaction().execute((trx) => appendAudit(trx, { actor: actor.username, action: 'sheet.export', subject: `assessment:${a.id}` }));
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  }
+
+  async import(actor: Actor, id: string, bytes: Buffer): Promise<{ answers: number; scope: number }> {
+    const a = await this.assessments.visible(actor, id);
+    this.assessments.agencyEditable(actor, a);
+    const index = await this.assessments.index(a);
+    const wb = new ExcelJS.Workbook();
+    try {
+      await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+    } catch {
+      throw invalid('the file is not an .xlsx workbook', [{ message: 'not an .xlsx workbook' }]);
+    }
+    const sheet = wb.getWorksheet(ANSWERS);
+    const scopeSheet = wb.getWorksheet(SCOPE);
+    const aboutId = cellText(wb.getWorksheet(ABOUT)?.getCell(1, 2).value ?? null);
+    if (!sheet || !scopeSheet) throw invalid(`the workbook needs the sheets "${ANSWERS}" and "${SCOPE}"`, [{ message: 'export the sheet from this assessment and fill that in' }]);
+    if (aboutId !== null && aboutId !== a.id) throw invalid('the workbook belongs to another assessment', [{ path: ABOUT, line: 1, column: 'B', message: `assessment ${aboutId}, not ${a.id}` }]);
+
+    const details: ProblemDetail[] = [];
+    const problem = (path: string, line: number, column: number | null, message: string) => details.push({ path, line, ...(column ? { column: LETTER(column) } : {}), message });
+    const [answers, scope] = await Promise.all([repo.findAnswers(this.db, a.id), repo.findScope(this.db, a.id)]);
+    const current = new Map(answers.map((x) => [`${x.process}/${x.indicator}`, x]));
+    const changes: { process: string; indicator: string; rating: AnswerRating; evidence: string | null; note: string | null; justification: string | null; revision: number; existing: boolean }[] = [];
+    const finalRating = new Map(answers.map((x) => [`${x.process}/${x.indicator}`, x.rating]));
+    const seen = new Set<string>();
+
+    sheet.eachRow((row, line) => {
+      if (line === 1) return;
+      const v = (c: number) => cellText(row.getCell(c).value);
+      const process = v(COL.process);
+      const indicator = v(COL.indicator);
+      if (!process && !indicator && !v(COL.rating)) return;
+      const entry = process ? index.processById.get(process)?.indicatorById.get(indicator ?? '') : undefined;
+      if (!process || !index.processById.has(process)) return void problem(ANSWERS, line, COL.process, `unknown process ${process ?? '(empty)'}`);
+      if (!entry) return void problem(ANSWERS, line, COL.indicator, `unknown indicator ${indicator ?? '(empty)'} in ${process}`);
+      const key = `${process}/${indicator}`;
+      if (seen.has(key)) return void problem(ANSWERS, line, COL.indicator, `${key} appears twice`);
+      seen.add(key);
+      const rating = v(COL.rating)?.trim().toUpperCase() ?? null;
+      const evidence = v(COL.evidence);
+      const note = v(COL.note);
+      const justification = v(COL.justification);
+      const revisionText = v(COL.revision) ?? '0';
+      const had = current.get(key);
+      if (rating === null) {
+        if (had) problem(ANSWERS, line, COL.rating, `${key} is answered (${had.rating}); an answer cannot be removed, only changed`);
+        return;
+      }
+      if (!ANSWER_RATINGS.includes(rating as AnswerRating)) return void problem(ANSWERS, line, COL.rating, `rating "${rating}" is not one of N, P, L, F, NA`);
+      if (rating === 'NA' && !entry.basePractice) problem(ANSWERS, line, COL.rating, 'NA is allowed on base practices only, not on a generic practice');
+      if (rating === 'NA' && !justification) problem(ANSWERS, line, COL.justification, 'NA needs a justification');
+      const same = had && had.rating === rating && had.evidence === evidence && had.note === note && had.justification === justification;
+      if (same) return;
+      if (!/^\d+$/.test(revisionText)) return void problem(ANSWERS, line, COL.revision, `revision "${revisionText}" is not a whole number`);
+      const revision = Number(revisionText);
+      if (revision !== (had?.revision ?? 0)) return void problem(ANSWERS, line, COL.revision, `${key} changed since this sheet was exported (revision ${had?.revision ?? 0} now, ${revision} in the sheet)`);
+      changes.push({ process, indicator: indicator!, rating: rating as AnswerRating, evidence, note, justification, revision, existing: Boolean(had) });
+      finalRating.set(key, rating);
+    });
+
+    const scopeNow = new Map(scope.map((s) => [s.process, s]));
+    const scopeChanges: { process: string; inScope: boolean; justification: string | null }[] = [];
+    const outOfScope = new Set(scope.filter((s) => s.inScope === 0).map((s) => s.process));
+    scopeSheet.eachRow((row, line) => {
+      if (line === 1) return;
+      const process = cellText(row.getCell(1).value);
+      if (!process) return;
+      if (!index.processById.has(process)) return void problem(SCOPE, line, 1, `unknown process ${process}`);
+      const flag = cellText(row.getCell(3).value)?.trim().toLowerCase();
+      const justification = cellText(row.getCell(4).value);
+      if (flag !== 'yes' && flag !== 'no') return void problem(SCOPE, line, 3, `inScope must be yes or no, not "${flag ?? ''}"`);
+      const inScope = flag === 'yes';
+      if (!inScope && !justification) return void problem(SCOPE, line, 4, 'out of scope needs a justification');
+      const had = scopeNow.get(process);
+      const wasIn = had ? had.inScope === 1 : true;
+      if (wasIn === inScope && (inScope || had?.justification === justification)) return;
+      scopeChanges.push({ process, inScope, justification: inScope ? null : justification });
+      if (inScope) outOfScope.delete(process);
+      else outOfScope.add(process);
+    });
+
+    for (const p of index.processes) {
+      if (outOfScope.has(p.id)) continue;
+      let na = 0;
+      for (const [key, rating] of finalRating) if (key.startsWith(`${p.id}/`) && rating === 'NA' && p.indicatorById.get(key.slice(p.id.length + 1))?.basePractice) na++;
+      if (na * 2 > p.basePracticeCount) details.push({ path: ANSWERS, message: `${p.id}: ${na} of ${p.basePracticeCount} base practices are NA; at most half may be — declare the process out of scope instead` });
+    }
+    if (details.length > 0) throw invalid(`${details.length} problems in the workbook; nothing was applied`, details);
+    if (changes.length === 0 && scopeChanges.length === 0) return { answers: 0, scope: 0 };
+
+    const at = new Date().toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      const fresh = await repo.findAssessment(trx, a.id);
+      if (fresh?.status !== a.status) throw conflict('the assessment changed state meanwhile');
+      for (const c of changes) {
+        const next = { rating: c.rating, evidence: c.evidence, note: c.note, justification: c.justification, revision: c.revision + 1, unconfirmed: 0, updatedAt: at, updatedBy: actor.username };
+        if (c.existing) {
+          if (!(await repo.updateAnswerAt(trx, { assessmentId: a.id, process: c.process, indicator: c.indicator }, c.revision, next))) throw conflict(`${c.process}/${c.indicator} was changed meanwhile; export the sheet again`);
+        } else {
+          await repo.insertAnswer(trx, { assessmentId: a.id, process: c.process, indicator: c.indicator, ...next });
+        }
+        if (a.status === 'returned') await repo.markAssessorRatingStale(trx, a.id, c.process, c.indicator);
+      }
+      for (const s of scopeChanges) await repo.upsertScope(trx, { assessmentId: a.id, process: s.process, inScope: s.inScope ? 1 : 0, justification: s.justification, updatedAt: at, updatedBy: actor.username });
+      await repo.updateAssessment(trx, a.id, { updatedAt: at });
+      await appendAudit(trx, {
+        actor: actor.username,
+        action: 'sheet.import',
+        subject: `assessment:${a.id}`,
+        after: { answers: changes.map((c) => ({ process: c.process, indicator: c.indicator, rating: c.rating, revision: c.revision + 1 })), scope: scopeChanges },
+      });
+    });
+    return { answers: changes.length, scope: scopeChanges.length };
+  }
+}
