@@ -21,10 +21,14 @@ const LETTER = (n: number) => String.fromCharCode(64 + n);
 
 const cellText = (v: ExcelJS.CellValue): string | null => {
   if (v === null || v === undefined) return null;
-  if (typeof v === 'object' && 'richText' in v) return v.richText.map((t) => t.text).join('');
-  if (typeof v === 'object' && 'text' in v) return String(v.text);
-  if (typeof v === 'object' && 'result' in v) return v.result === undefined ? null : String(v.result as string);
-  const s = String(v as string | number | boolean);
+  let s: string;
+  if (typeof v === 'string') s = v;
+  else if (typeof v === 'number' || typeof v === 'boolean') s = String(v);
+  else if (v instanceof Date) s = v.toISOString();
+  else if ('richText' in v) s = v.richText.map((t) => t.text).join('');
+  else if ('text' in v && typeof v.text === 'string') s = v.text;
+  else if ('result' in v && (typeof v.result === 'string' || typeof v.result === 'number')) s = String(v.result);
+  else return null;
   return s.trim() === '' ? null : s;
 };
 
