@@ -1,0 +1,76 @@
+// Pre-filling a new assessment from the agency's accepted assessment of an earlier cycle, through the crosswalk.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, loginAs, seedPeople, type TestApp } from '../helpers/app.js';
+import { databaseKinds } from '../helpers/databases.js';
+
+interface Answer {
+  process: string;
+  indicator: string;
+  rating: string | null;
+  evidence: string | null;
+  revision: number;
+  unconfirmed: boolean;
+}
+
+describe.each(databaseKinds)('pre-fill on $name', (kind) => {
+  let t: TestApp;
+  let ciso: string;
+  beforeAll(async () => {
+    t = await buildTestApp(await kind.create());
+    await seedPeople(t.app);
+    ciso = await loginAs(t.app, 'ciso');
+    // An accepted 108 assessment of MOI-A, with answers on the regrouped DET-01.
+    const system = { id: 'system', username: 'system', role: 'office' as const, agency: null, ministry: null };
+    const { id } = await t.app.services.assessments.create(system, { agency: 'MOI-A', cycle: 108 });
+    const db = t.app.services.handle.db;
+    const at = new Date().toISOString();
+    const answers: [string, string, string, string | null][] = [
+      ['DET-01', 'BP1', 'F', '監控清單'],
+      ['DET-01', 'BP2', 'L', '日誌集中'],
+      ['DET-01', 'BP4', 'P', '告警研判紀錄'],
+      ['GOV-01', 'BP1', 'F', '資安政策'],
+      ['GOV-01', 'GP2.1.1', 'L', '年度計畫'],
+    ];
+    for (const [process, indicator, rating, evidence] of answers) {
+      await db.insertInto('answers').values({ assessmentId: id, process, indicator, rating, evidence, note: null, justification: null, revision: 3, unconfirmed: 0, updatedAt: at, updatedBy: 'agency' }).execute();
+    }
+    await db.updateTable('assessments').set({ status: 'accepted', acceptedAt: at }).where('id', '=', id).execute();
+  });
+  afterAll(async () => {
+    await t?.close();
+    await t?.db.drop();
+  });
+
+  it('carries answers through the crosswalk as unconfirmed until confirmed or changed', async () => {
+    const created = await t.app.inject({ method: 'POST', url: '/api/assessments', headers: { cookie: ciso }, payload: { agency: 'MOI-A', cycle: 109, prefillFrom: 108 } });
+    expect(created.statusCode, created.body).toBe(201);
+    const { id, answers, prefilledFrom } = created.json<{ id: string; answers: Answer[]; prefilledFrom: number }>();
+    expect(prefilledFrom).toBe(108);
+    const carried = Object.fromEntries(answers.map((a) => [`${a.process}/${a.indicator}`, a]));
+    // 108 BP1 (F) and BP2 (L) merged into 109 BP1: the lower rating and both evidence texts.
+    expect(carried['DET-01/BP1']).toMatchObject({ rating: 'L', evidence: '監控清單\n日誌集中', unconfirmed: true, revision: 1 });
+    // 108 BP4 was split into 109 BP3 and BP4.
+    expect(carried['DET-01/BP3']).toMatchObject({ rating: 'P', unconfirmed: true });
+    expect(carried['DET-01/BP4']).toMatchObject({ rating: 'P', unconfirmed: true });
+    expect(carried['GOV-01/GP2.1.1']).toMatchObject({ rating: 'L', unconfirmed: true });
+
+    // Unconfirmed answers count as unanswered.
+    const before = (await t.app.inject({ method: 'GET', url: `/api/assessments/${id}/result`, headers: { cookie: ciso } })).json<{ self: { processes: { id: string; attributes: { id: string; achievement: number }[] }[] } }>();
+    expect(before.self.processes.find((p) => p.id === 'GOV-01')!.attributes[0]!.achievement).toBe(0);
+
+    const confirmed = await t.app.inject({ method: 'POST', url: `/api/assessments/${id}/confirm/GOV-01/BP1`, headers: { cookie: ciso } });
+    expect(confirmed.json()).toMatchObject({ rating: 'F', unconfirmed: false, revision: 2 });
+    expect((await t.app.inject({ method: 'POST', url: `/api/assessments/${id}/confirm/GOV-01/BP1`, headers: { cookie: ciso } })).statusCode).toBe(409);
+    const changed = await t.app.inject({ method: 'PUT', url: `/api/assessments/${id}/answers/DET-01/BP1`, headers: { cookie: ciso }, payload: { rating: 'F', evidence: '監控清單 109', revision: 1 } });
+    expect(changed.json()).toMatchObject({ unconfirmed: false, revision: 2 });
+    const after = (await t.app.inject({ method: 'GET', url: `/api/assessments/${id}/result`, headers: { cookie: ciso } })).json<{ self: { processes: { id: string; attributes: { id: string; achievement: number }[] }[] } }>();
+    expect(after.self.processes.find((p) => p.id === 'GOV-01')!.attributes[0]!.achievement).toBeGreaterThan(0);
+  });
+
+  it('refuses to pre-fill from a cycle without an accepted assessment', async () => {
+    const office = await loginAs(t.app, 'office');
+    const r = await t.app.inject({ method: 'POST', url: '/api/assessments', headers: { cookie: office }, payload: { agency: 'MOEA-B', cycle: 109, prefillFrom: 108 } });
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({ error: { details: [{ path: '/prefillFrom' }] } });
+  });
+});
