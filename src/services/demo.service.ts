@@ -1,8 +1,7 @@
 // Demo data for a first start: agencies of every grade under several ministries and one user per role.
 import type { Actor, Grade, Role } from '../domain/roles.js';
-import type { AccountsService } from './accounts.service.js';
-import type { AgencyService } from './agency.service.js';
-import type { AssessorService } from './assessor.service.js';
+import { seedDemoAssessments } from './demo-assessments.js';
+import type { Services } from './index.js';
 
 const SYSTEM: Actor = { id: 'system', username: 'system', role: 'office', agency: null, ministry: null };
 
@@ -37,7 +36,7 @@ const DEMO_USERS: { username: string; role: Role; agency?: string; ministry?: st
   { username: 'assessor', role: 'assessor', displayName: '主導評審員 陳志成' },
 ];
 
-export async function seedDemo(services: { accounts: AccountsService; agencies: AgencyService; assessors: AssessorService }): Promise<DemoUser[]> {
+export async function seedDemo(services: Services): Promise<DemoUser[]> {
   for (const [code, name, ministry, g108, g109] of DEMO_AGENCIES) {
     await services.agencies.create(SYSTEM, { code, name, ministry, grades: { '108': g108, '109': g109 } });
   }
@@ -46,6 +45,6 @@ export async function seedDemo(services: { accounts: AccountsService; agencies: 
     const { password } = await services.accounts.createUser({ username: u.username, role: u.role, agency: u.agency ?? null, ministry: u.ministry ?? null, displayName: u.displayName }, null);
     users.push({ username: u.username, role: u.role, password: password!, scope: u.agency ?? u.ministry ?? '' });
   }
-  await services.assessors.put('assessor', { certifiedOn: '2019-03-01', validUntil: '2022-02-28', affiliations: [{ agency: 'MOEA-003', note: '兼任顧問' }] }, null);
+  await seedDemoAssessments(services);
   return users;
 }

@@ -122,6 +122,18 @@ describe.each(databaseKinds)('demo data on $name', (kind) => {
       const agencies = (await first.app.inject({ method: 'GET', url: '/api/agencies', headers: { cookie: office } })).json<{ ministry: string; grades: Record<string, string> }[]>();
       expect(new Set(agencies.map((a) => a.grades['109'])).size).toBe(5);
       expect(new Set(agencies.map((a) => a.ministry)).size).toBeGreaterThanOrEqual(3);
+      const assessments = (await first.app.inject({ method: 'GET', url: '/api/assessments', headers: { cookie: office } })).json<{ id: string; status: string; cycle: number }[]>();
+      expect(new Set(assessments.map((a) => a.status))).toEqual(new Set(['draft', 'submitted', 'in_review', 'returned', 'accepted']));
+      const seals = await first.app.services.handle.db.selectFrom('sealedRecords').select(['recordSha256', 'revokedAt', 'supersededBy']).execute();
+      expect(seals.filter((s) => s.revokedAt === null)).toHaveLength(3);
+      expect(seals.filter((s) => s.supersededBy !== null)).toHaveLength(1);
+      const draft = assessments.find((a) => a.status === 'draft')!;
+      const view = (await first.app.inject({ method: 'GET', url: `/api/assessments/${draft.id}`, headers: { cookie: office } })).json<{ answers: { unconfirmed: boolean }[]; evidence: unknown[]; scope: unknown[]; comments: unknown[] }>();
+      expect(view.answers.some((a) => a.unconfirmed)).toBe(true);
+      expect(view.evidence).toHaveLength(1);
+      expect(view.scope).toHaveLength(1);
+      expect(view.comments).toHaveLength(1);
+      expect((await verifyAudit(first.app.services.handle.db)).ok).toBe(true);
     } finally {
       await first.close();
     }

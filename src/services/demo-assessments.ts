@@ -1,0 +1,143 @@
+// Demo assessments in every state, so that every screen has something real to show: answers with
+// evidence, an NA, an out-of-scope process, an uploaded file, comments, assessor ratings with reasons,
+// an override, findings, returns, acceptances with sealed records, and a reopened-and-re-accepted one.
+import { randomUUID } from 'node:crypto';
+import type { Actor, Role } from '../domain/roles.js';
+import type { QuestionnaireIndex } from '../domain/questionnaire.js';
+import * as repo from '../repositories/assessment.repository.js';
+import { appendAudit } from './audit.service.js';
+import type { Services } from './index.js';
+
+type Profile = 'strong' | 'steady' | 'uneven';
+
+/** A deterministic rating for an indicator of a level, by the agency's profile. */
+function ratingFor(profile: Profile, level: number, n: number): 'F' | 'L' | 'P' {
+  if (level <= 1) return profile === 'uneven' && n % 7 === 3 ? 'L' : 'F';
+  if (level === 2) return profile === 'uneven' && n % 3 === 0 ? 'L' : 'F';
+  if (profile === 'strong') return n % 5 === 4 ? 'L' : 'F';
+  if (profile === 'steady') return n % 2 === 0 ? 'L' : 'F';
+  return n % 3 === 0 ? 'P' : 'L';
+}
+
+async function fillIn(services: Services, index: QuestionnaireIndex, assessmentId: string, by: string, profile: Profile, options: { upTo: number; outOfScope?: string; share?: number }) {
+  const at = new Date().toISOString();
+  let n = 0;
+  await services.handle.db.transaction().execute(async (trx) => {
+    for (const [i, p] of index.processes.entries()) {
+      if (p.id === options.outOfScope) continue;
+      if (options.share !== undefined && i / index.processes.length >= options.share) break;
+      for (const attr of p.attributes) {
+        if (attr.level > options.upTo) continue;
+        for (const ind of attr.indicators) {
+          n++;
+          const na = p.id === 'DET-04' && ind.id === 'BP5';
+          const rating = na ? 'NA' : ratingFor(profile, attr.level, n);
+          await repo.insertAnswer(trx, {
+            assessmentId,
+            process: p.id,
+            indicator: ind.id,
+            rating,
+            evidence: na ? null : `${p.id} ${ind.id}：${attr.level <= 1 ? '執行紀錄與簽核文件' : attr.level === 2 ? '年度工作計畫、追蹤表及文件管制紀錄' : '標準作業程序書及各單位實施紀錄'}（示範）`,
+            note: null,
+            justification: na ? '本機關無所屬或所監督機關，無須轉知情資' : null,
+            revision: 1,
+            unconfirmed: 0,
+            updatedAt: at,
+            updatedBy: by,
+          });
+        }
+      }
+    }
+    if (options.outOfScope) {
+      await repo.upsertScope(trx, { assessmentId, process: options.outOfScope, inScope: 0, justification: '本機關無自行或委外開發之資通系統，網站採共用平臺', updatedAt: at, updatedBy: by });
+    }
+    await appendAudit(trx, { actor: by, action: 'demo.fill-in', subject: `assessment:${assessmentId}`, after: { answers: n, profile } });
+  });
+}
+
+export async function seedDemoAssessments(services: Services): Promise<void> {
+  const office: Actor = { ...(await actor(services, 'office')) };
+  const assessor = await actor(services, 'assessor');
+  const today = new Date();
+  const iso = (d: Date) => d.toISOString().slice(0, 10);
+  await services.assessors.put('assessor', { certifiedOn: iso(new Date(today.getTime() - 365 * 86_400_000)), validUntil: iso(new Date(today.getTime() + 2 * 365 * 86_400_000)), affiliations: [{ agency: 'MOEA-003', note: '兼任顧問' }] }, null);
+
+  const cisoOf = async (agency: string): Promise<Actor> => {
+    if (agency === 'MOI-001') return actor(services, 'ciso');
+    const username = `ciso.${agency.toLowerCase()}`;
+    await services.accounts.createUser({ username, role: 'ciso', agency, displayName: `${agency} 資安長` }, null);
+    return actor(services, username);
+  };
+
+  const make = async (agency: string, cycle: number) => (await services.assessments.create(office, { agency, cycle })).id;
+  const i108 = await services.questionnaires.index('isgm-108@1.0.0');
+  const i109 = await services.questionnaires.index('isgm-109@1.0.0');
+
+  /** Filled in, submitted by the CISO, reviewed and accepted by the assessor. */
+  const accepted = async (agency: string, cycle: number, index: QuestionnaireIndex, profile: Profile, ciso: Actor) => {
+    const id = await make(agency, cycle);
+    await fillIn(services, index, id, ciso.username, profile, { upTo: Math.max(index.targetLevel ?? 1, 3) });
+    await services.reviews.assign(office, id, 'assessor');
+    await services.assessments.submit(ciso, id);
+    await services.reviews.review(assessor, id);
+    return id;
+  };
+
+  // 108: two accepted assessments (MOI-001's can pre-fill its 109 one through the crosswalk).
+  const moiCiso = await cisoOf('MOI-001');
+  const a108 = await accepted('MOI-001', 108, i108, 'steady', moiCiso);
+  await services.reviews.finding(assessor, a108, '_', '108 年度：管理制度已建立，惟技術面向之標準化程序尚待全面推行。');
+  await services.reviews.accept(assessor, a108);
+  const moeaCiso = await cisoOf('MOEA-002');
+  const b108 = await accepted('MOEA-002', 108, i108, 'strong', moeaCiso);
+  await services.reviews.accept(assessor, b108);
+
+  // 109 draft: pre-filled from 108, partly confirmed, with a file, a scope decision and a comment.
+  const draft = (await services.assessments.create(moiCiso, { agency: 'MOI-001', cycle: 109, prefillFrom: 108 })).id;
+  await services.assessments.confirm(moiCiso, draft, 'GOV-01', 'BP1');
+  await services.assessments.putScope(moiCiso, draft, 'TEC-03', { inScope: false, justification: '本機關無自行或委外開發之資通系統' });
+  await services.assessments.addEvidence(moiCiso, draft, { process: 'GOV-01', indicator: 'BP1', name: '資通安全政策.txt', bytes: Buffer.from('內政部資訊中心（示範）資通安全政策\n第 3 版，109 年 2 月 1 日經資通安全長核定。\n', 'utf8') });
+  await services.assessments.comment(moiCiso, draft, '109 年度自評由資訊室彙整，預計 10 月底前送出。');
+
+  // 109 submitted, waiting for its review.
+  const moi2 = await cisoOf('MOI-002');
+  const submitted = await make('MOI-002', 109);
+  await fillIn(services, i109, submitted, moi2.username, 'steady', { upTo: 3 });
+  await services.reviews.assign(office, submitted, 'assessor');
+  await services.assessments.submit(moi2, submitted);
+
+  // 109 in review, with assessor ratings and a finding.
+  const moeaA = await cisoOf('MOEA-001');
+  const inReview = await accepted('MOEA-001', 109, i109, 'uneven', moeaA);
+  await services.reviews.rate(assessor, inReview, 'DET-02', 'BP2', { rating: 'L', reason: '抽查 3 件事件中 1 件逾 1 小時通報' });
+  await services.reviews.finding(assessor, inReview, 'DET-02', '事件通報時效需改善，建議建立非上班時段值勤輪值表。');
+
+  // 109 returned with a comment; the agency has since edited one rated answer (the rating is stale).
+  const motc = await cisoOf('MOTC-001');
+  const returned = await accepted('MOTC-001', 109, i109, 'steady', motc);
+  await services.reviews.rate(assessor, returned, 'MGT-03', 'BP2', { rating: 'P', reason: '專職人員 2 人未達 12 小時專業訓練' });
+  await services.reviews.return(assessor, returned, '請補充 MGT-03 專業訓練時數佐證，並說明未達時數人員之補訓安排。');
+  const answer = (await repo.findAnswer(services.handle.db, returned, 'MGT-03', 'BP2'))!;
+  await services.assessments.putAnswer(motc, returned, 'MGT-03', 'BP2', { rating: 'L', evidence: '專業訓練時數統計表：4 人中 3 人達 12 小時，1 人已排定 12 月補訓', revision: answer.revision });
+  await services.assessments.comment(motc, returned, '已補充訓練時數統計表及補訓計畫。');
+
+  // 109 accepted after a return, with assessor changes, an override and findings; then reopened and re-accepted.
+  const mohw = await cisoOf('MOHW-001');
+  const done = await accepted('MOHW-001', 109, i109, 'strong', mohw);
+  await services.reviews.rate(assessor, done, 'TEC-02', 'BP3', { rating: 'L', reason: '政府組態基準落實率 86%，未達全面導入' });
+  await services.reviews.rate(assessor, done, 'DET-01', 'GP3.2.1', { rating: 'L', reason: '監控程序尚未涵蓋委外代管系統' });
+  await services.reviews.override(assessor, done, 'DET-01', 'PA3.2', { rating: 'L', reason: '委外代管系統之監控部署不完整' });
+  await services.reviews.finding(assessor, done, 'TEC-02', '組態基準已導入主要伺服器，使用者端電腦尚有 14% 未套用。');
+  await services.reviews.finding(assessor, done, '_', '整體達制度化型（第 3 級），技術防護面向之組態管理仍有改善空間。');
+  await services.reviews.accept(assessor, done);
+  await services.reviews.reopen(office, done, '機關申覆：TEC-02 組態基準落實率已補正資料');
+  await services.reviews.rate(assessor, done, 'TEC-02', 'BP3', { rating: 'F', reason: '申覆補正後落實率達 97%' });
+  await services.reviews.accept(assessor, done);
+
+  await services.handle.db.transaction().execute((trx) => appendAudit(trx, { actor: null, action: 'demo.seeded', subject: 'demo', after: { assessments: [a108, b108, draft, submitted, inReview, returned, done].length, id: randomUUID() } }));
+}
+
+async function actor(services: Services, username: string): Promise<Actor> {
+  const user = await services.accounts.getUser(username);
+  return { id: user.id, username: user.username, role: user.role as Role, agency: user.agencyCode, ministry: user.ministry };
+}
