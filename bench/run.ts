@@ -1,5 +1,7 @@
-// `npm run bench`: every benchmark of the project, printed as one table.
+// `npm run bench`: every benchmark of the project, printed as one table. `BENCH_SECONDS` sets the
+// length of each HTTP run (10 s by default).
+import { benchHttp } from './http.bench.js';
 import { benchScoring } from './scoring.bench.js';
 import { printTable } from './table.js';
 
-printTable([...benchScoring()]);
+printTable([...benchScoring(), ...(await benchHttp())]);

@@ -56,6 +56,12 @@ export async function insertAnswer(db: Db, row: Insertable<AnswersTable>): Promi
   await db.insertInto('answers').values(row).execute();
 }
 
+/** Inserts a first answer unless one appeared meanwhile; returns whether it did. */
+export async function insertAnswerIfAbsent(db: Db, row: Insertable<AnswersTable>): Promise<boolean> {
+  const result = await db.insertInto('answers').values(row).onConflict((oc) => oc.columns(['assessmentId', 'process', 'indicator']).doNothing()).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+}
+
 /** Writes an answer only if it is still at `revision`; returns whether it was. */
 export async function updateAnswerAt(db: Db, key: { assessmentId: string; process: string; indicator: string }, revision: number, changes: Updateable<AnswersTable>): Promise<boolean> {
   const result = await db

@@ -305,42 +305,44 @@ export class AssessmentService {
     if (body.rating === 'NA' && !hasText(body.justification)) details.push({ path: '/justification', message: 'NA needs a justification' });
     if (details.length > 0) throw invalid(`invalid answer for ${process} ${indicator}`, details);
 
+    // Checks read outside the transaction, so the write holds the database for as little as it can;
+    // the write itself is a compare-and-set on the revision, and submission checks the NA limit again.
+    const current = await repo.findAnswer(this.db, a.id, process, indicator);
+    const currentRevision = current?.revision ?? 0;
+    if (body.revision !== currentRevision) throw this.staleRevision(process, indicator, current);
+    if (body.rating === 'NA' && current?.rating !== 'NA') {
+      const [scope, answers] = await Promise.all([repo.findScope(this.db, a.id), repo.findAnswers(this.db, a.id)]);
+      const outOfScope = scope.some((s) => s.process === process && s.inScope === 0);
+      const na = answers.filter((x) => x.process === process && x.rating === 'NA' && p.indicatorById.get(x.indicator)?.basePractice).length + 1;
+      if (!outOfScope && na * 2 > p.basePracticeCount) {
+        throw invalid(`at most half of ${process}'s base practices may be NA`, [{ path: '/rating', message: `${na} of ${p.basePracticeCount} base practices would be NA; declare the process out of scope with a justification instead` }]);
+      }
+    }
+    const at = now();
+    const next = { rating: body.rating, evidence: body.evidence ?? null, note: body.note ?? null, justification: body.justification ?? null, revision: currentRevision + 1, unconfirmed: 0, updatedAt: at, updatedBy: actor.username };
+    const changed = !current || current.rating !== next.rating || current.evidence !== next.evidence || current.justification !== next.justification || current.note !== next.note;
+    const before = current ? { rating: current.rating, evidence: current.evidence, note: current.note, justification: current.justification, revision: current.revision } : null;
+    const after = { rating: next.rating, evidence: next.evidence, note: next.note, justification: next.justification, revision: next.revision };
+
     return this.audited(actor, a, 'answer.put', async (trx) => {
-      const current = await repo.findAnswer(trx, a.id, process, indicator);
-      const currentRevision = current?.revision ?? 0;
-      if (body.revision !== currentRevision) {
-        throw new ServiceError('stale_revision', 409, `${process} ${indicator} was changed by someone else (revision ${currentRevision}, yours ${body.revision}); reload it and apply your change again`, undefined, {
-          body: { current: current ? { rating: current.rating, evidence: current.evidence, note: current.note, justification: current.justification, revision: current.revision, unconfirmed: current.unconfirmed === 1, updatedBy: current.updatedBy, updatedAt: current.updatedAt } : null },
-        });
-      }
-      if (body.rating === 'NA' && current?.rating !== 'NA') {
-        const scope = await repo.findScope(trx, a.id);
-        const outOfScope = scope.some((s) => s.process === process && s.inScope === 0);
-        const answers = await repo.findAnswers(trx, a.id);
-        const na = answers.filter((x) => x.process === process && x.rating === 'NA' && p.indicatorById.get(x.indicator)?.basePractice).length + 1;
-        if (!outOfScope && na * 2 > p.basePracticeCount) {
-          throw invalid(`at most half of ${process}'s base practices may be NA`, [{ path: '/rating', message: `${na} of ${p.basePracticeCount} base practices would be NA; declare the process out of scope with a justification instead` }]);
-        }
-      }
-      const at = now();
-      const next = { rating: body.rating, evidence: body.evidence ?? null, note: body.note ?? null, justification: body.justification ?? null, revision: currentRevision + 1, unconfirmed: 0, updatedAt: at, updatedBy: actor.username };
       if (current) {
         if (!(await repo.updateAnswerAt(trx, { assessmentId: a.id, process, indicator }, currentRevision, next))) {
-          throw new ServiceError('stale_revision', 409, `${process} ${indicator} was changed by someone else; reload it and apply your change again`);
+          throw this.staleRevision(process, indicator, await repo.findAnswer(trx, a.id, process, indicator));
         }
       } else {
-        try {
-          await repo.insertAnswer(trx, { assessmentId: a.id, process, indicator, ...next });
-        } catch {
-          throw new ServiceError('stale_revision', 409, `${process} ${indicator} was answered by someone else meanwhile; reload it and apply your change again`);
-        }
+        const inserted = await repo.insertAnswerIfAbsent(trx, { assessmentId: a.id, process, indicator, ...next });
+        if (!inserted) throw this.staleRevision(process, indicator, await repo.findAnswer(trx, a.id, process, indicator));
       }
-      const changed = !current || current.rating !== next.rating || current.evidence !== next.evidence || current.justification !== next.justification || current.note !== next.note;
       // An agency edit after a return: the assessor's rating of this indicator stops counting until confirmed or changed.
       const staled = a.status === 'returned' && changed ? await repo.markAssessorRatingStale(trx, a.id, process, indicator) : 0;
-      const result: AnswerView = { process, indicator, rating: body.rating, evidence: next.evidence, note: next.note, justification: next.justification, revision: next.revision, unconfirmed: false, assessor: null };
-      const before = current ? { rating: current.rating, evidence: current.evidence, note: current.note, justification: current.justification, revision: current.revision } : null;
-      return { before: { process, indicator, answer: before }, after: { process, indicator, answer: { rating: next.rating, evidence: next.evidence, note: next.note, justification: next.justification, revision: next.revision }, ...(staled ? { assessorRatingStale: true } : {}) }, result };
+      const result: AnswerView = { process, indicator, ...after, unconfirmed: false, assessor: null };
+      return { before: { process, indicator, answer: before }, after: { process, indicator, answer: after, ...(staled ? { assessorRatingStale: true } : {}) }, result };
+    });
+  }
+
+  private staleRevision(process: string, indicator: string, current: Awaited<ReturnType<typeof repo.findAnswer>>): ServiceError {
+    return new ServiceError('stale_revision', 409, `${process} ${indicator} was changed by someone else (revision ${current?.revision ?? 0} now); reload it and apply your change again`, undefined, {
+      body: { current: current ? { rating: current.rating, evidence: current.evidence, note: current.note, justification: current.justification, revision: current.revision, unconfirmed: current.unconfirmed === 1, updatedBy: current.updatedBy, updatedAt: current.updatedAt } : null },
     });
   }
 

@@ -1,6 +1,6 @@
 // Assessment routes: creation, reading, the agency's fill-in, the assessor's review, and the result.
 import multipart from '@fastify/multipart';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { invalid } from '../../../services/errors.js';
 import { XLSX_TYPE } from '../../../services/sheet.service.js';
@@ -70,7 +70,6 @@ const agencyStaff = ['agency', 'ciso'] as const;
 const assessorOnly = ['assessor'] as const;
 
 const assessmentRoutes: FastifyPluginAsyncTypebox<{ uploadMaxMb: number }> = async (app, { uploadMaxMb }) => {
-  await app.register(multipart, { limits: { fileSize: uploadMaxMb * 1024 * 1024, files: 1, fields: 10, fieldSize: 1024 } });
   const { assessments, reviews, sheets } = app.services;
   app.addContentTypeParser([XLSX_TYPE, 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: uploadMaxMb * 1024 * 1024 }, (_request, body, done) => done(null, body));
 
@@ -182,36 +181,41 @@ const assessmentRoutes: FastifyPluginAsyncTypebox<{ uploadMaxMb: number }> = asy
     async (request, reply) => reply.status(201).send(await assessments.comment(requireActor(request), request.params.id, request.body.text)),
   );
 
-  app.post(
-    '/api/assessments/:id/evidence',
-    {
-      config: { access: agencyStaff },
-      schema: {
-        tags: ['assessments'],
-        summary: 'Upload an evidence file (multipart/form-data: process, indicator, file); PDF, PNG, JPEG, DOCX, XLSX, ODT, ODS, TXT or CSV, recognised by content',
-        consumes: ['multipart/form-data'],
-        params: Id,
-        response: { 201: Evidence, ...errors, 413: errors[400], 415: errors[400] },
+  // Multipart parsing (and its per-request hooks) only where a file is uploaded.
+  await app.register(async (plain) => {
+    const scope = plain.withTypeProvider<TypeBoxTypeProvider>();
+    await scope.register(multipart, { limits: { fileSize: uploadMaxMb * 1024 * 1024, files: 1, fields: 10, fieldSize: 1024 } });
+    scope.post(
+      '/api/assessments/:id/evidence',
+      {
+        config: { access: agencyStaff },
+        schema: {
+          tags: ['assessments'],
+          summary: 'Upload an evidence file (multipart/form-data: process, indicator, file); PDF, PNG, JPEG, DOCX, XLSX, ODT, ODS, TXT or CSV, recognised by content',
+          consumes: ['multipart/form-data'],
+          params: Id,
+          response: { 201: Evidence, ...errors, 413: errors[400], 415: errors[400] },
+        },
       },
-    },
-    async (request, reply) => {
-      const actor = requireActor(request);
-      if (!request.isMultipart()) throw invalid('send multipart/form-data with the fields process, indicator and file');
-      const fields: Record<string, string> = {};
-      let file: { name: string; bytes: Buffer } | undefined;
-      for await (const part of request.parts()) {
-        if (part.type === 'file') file = { name: part.filename, bytes: await part.toBuffer() };
-        else fields[part.fieldname] = String(part.value);
-      }
-      const details = [];
-      if (!fields.process) details.push({ path: '/process', message: 'is required' });
-      if (!fields.indicator) details.push({ path: '/indicator', message: 'is required' });
-      if (!file) details.push({ path: '/file', message: 'is required' });
-      if (details.length > 0 || !file) throw invalid('invalid upload', details);
-      const stored = await assessments.addEvidence(actor, request.params.id, { process: fields.process!, indicator: fields.indicator!, name: file.name, bytes: file.bytes });
-      return reply.status(201).send(stored);
-    },
-  );
+      async (request, reply) => {
+        const actor = requireActor(request);
+        if (!request.isMultipart()) throw invalid('send multipart/form-data with the fields process, indicator and file');
+        const fields: Record<string, string> = {};
+        let file: { name: string; bytes: Buffer } | undefined;
+        for await (const part of request.parts()) {
+          if (part.type === 'file') file = { name: part.filename, bytes: await part.toBuffer() };
+          else fields[part.fieldname] = String(part.value);
+        }
+        const details = [];
+        if (!fields.process) details.push({ path: '/process', message: 'is required' });
+        if (!fields.indicator) details.push({ path: '/indicator', message: 'is required' });
+        if (!file) details.push({ path: '/file', message: 'is required' });
+        if (details.length > 0 || !file) throw invalid('invalid upload', details);
+        const stored = await assessments.addEvidence(actor, request.params.id, { process: fields.process!, indicator: fields.indicator!, name: file.name, bytes: file.bytes });
+        return reply.status(201).send(stored);
+      },
+    );
+  });
 
   app.get(
     '/api/evidence/:id',
