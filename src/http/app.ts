@@ -9,6 +9,7 @@ import openapi from './plugins/openapi.js';
 import agencyRoutes from './routes/api/agencies.js';
 import assessmentRoutes from './routes/api/assessments.js';
 import assessorRoutes from './routes/api/assessors.js';
+import auditRoutes from './routes/api/audit.js';
 import cycleRoutes from './routes/api/cycles.js';
 import questionnaireRoutes from './routes/api/questionnaires.js';
 import sessionRoutes from './routes/api/session.js';
@@ -56,6 +57,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(cycleRoutes);
   await app.register(assessorRoutes);
   await app.register(assessmentRoutes, { uploadMaxMb: config.uploadMaxMb });
+  await app.register(auditRoutes);
   await app.ready();
   return app;
 }

@@ -113,6 +113,7 @@ const uploadBody = [
 
 const ROWS: Row[] = [
   ...assessmentRows,
+  { route: 'GET /api/audit', target: '-', request: () => ({ method: 'GET', url: '/api/audit?limit=5' }), expect: officeOnly(200) },
   { route: 'GET /api/assessments', target: '-', request: () => ({ method: 'GET', url: '/api/assessments' }), expect: all(200) },
   { route: 'GET /api/reports/verify/:sha256', target: '-', request: () => ({ method: 'GET', url: `/api/reports/verify/${'0'.repeat(64)}` }), expect: all(404, 404) },
   { route: 'GET /healthz', target: '-', request: () => ({ method: 'GET', url: '/healthz' }), expect: all(200, 200) },

@@ -78,6 +78,18 @@ describe.each(databaseKinds)('service on $name', (kind) => {
     expect((await verifyAudit(t.app.services.handle.db)).ok).toBe(true);
   });
 
+  it('lists audit entries for the office, newest first, filtered and paged', async () => {
+    const office = await loginAs(t.app, 'office');
+    const page = (await t.app.inject({ method: 'GET', url: '/api/audit?limit=3', headers: { cookie: office } })).json<{ seq: number; action: string }[]>();
+    expect(page).toHaveLength(3);
+    expect(page[0]!.seq).toBeGreaterThan(page[1]!.seq);
+    const next = (await t.app.inject({ method: 'GET', url: `/api/audit?limit=3&before=${page[2]!.seq}`, headers: { cookie: office } })).json<{ seq: number }[]>();
+    expect(next[0]!.seq).toBe(page[2]!.seq - 1);
+    const logins = (await t.app.inject({ method: 'GET', url: '/api/audit?action=login&actor=office', headers: { cookie: office } })).json<{ action: string; actor: string; after: { address: string } }[]>();
+    expect(logins.length).toBeGreaterThan(0);
+    expect(logins.every((e) => e.action === 'login' && e.actor === 'office' && typeof e.after.address === 'string')).toBe(true);
+  });
+
   it('keeps passwords, cookies and tokens out of the logs', async () => {
     const lines: string[] = [];
     const stream = new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) });
