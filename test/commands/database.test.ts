@@ -25,7 +25,7 @@ describe.each(databaseKinds)('database commands on $name', (kind) => {
   it('migrates on demand', () => {
     const first = cli(['migrate']);
     expect(first.stderr).toBe('');
-    expect(first.stdout).toBe('applied 0001_accounts_agencies_cycles\n');
+    expect(first.stdout).toBe('applied 0001_accounts_agencies_cycles, 0002_assessments\n');
     expect(cli(['migrate']).stdout).toBe('the database is up to date\n');
   });
 
