@@ -137,10 +137,27 @@ export function capabilityLevel(attributes: readonly { level: number; rating: Ra
   return level;
 }
 
+/** The capability level of a process from its PA results (same order as the process's attributes). */
+function levelOf(process: IndexedProcess, results: readonly AttributeResult[]): number {
+  let level = 0;
+  for (let k = 1; k <= 5; k++) {
+    for (let i = 0; i < results.length; i++) {
+      const attributeLevel = process.attributes[i]!.level;
+      const rating = results[i]!.rating;
+      if (attributeLevel === k ? !atLeastL(rating) : attributeLevel < k && rating !== 'F') return level;
+    }
+    level = k;
+  }
+  return level;
+}
+
 /** Rating codes in the per-assessment arrays: index into the rating values, NA, or unanswered. */
 const CODE: Readonly<Record<AnswerRating, number>> = { N: 0, P: 1, L: 2, F: 3, NA: 4 };
 const NA = 4;
+const NON_BLANK = /\S/;
 const UNANSWERED = -1;
+
+const codeOf = (r: AnswerRating): number => (r === 'F' ? 3 : r === 'L' ? 2 : r === 'P' ? 1 : r === 'N' ? 0 : NA);
 
 function slotOf(index: QuestionnaireIndex, process: string, indicator: string): number | undefined {
   return index.processById.get(process)?.indicatorById.get(indicator)?.slot;
@@ -182,8 +199,10 @@ function agencyCodes(index: QuestionnaireIndex, answers: readonly AnswerInput[])
     }
     next = slot + 1;
     if (answer.unconfirmed) continue;
-    codes[slot] = CODE[answer.rating];
-    if (answer.evidence && answer.evidence.trim() !== '') evidence[slot] = 1;
+    const code = codeOf(answer.rating);
+    codes[slot] = code;
+    // Only P, L and F need evidence text.
+    if (code > 0 && code < NA && answer.evidence && NON_BLANK.test(answer.evidence)) evidence[slot] = 1;
   }
   return { codes, evidence };
 }
@@ -204,7 +223,8 @@ interface ProcessScore {
   process: IndexedProcess;
   inScope: boolean;
   level: number;
-  attributes: { id: string; level: number; achievement: number; rating: Rating; computedRating: Rating | undefined }[];
+  /** The result's own objects (achievement already to 4 decimals), in the order of the process's attributes. */
+  attributes: AttributeResult[];
 }
 
 function scoreAll(
@@ -232,10 +252,11 @@ function scoreAll(
       const computed = ratingOf(achievement);
       const override = overrides?.get(`${process.id}\u0000${attribute.id}`);
       const rating = override ?? computed;
-      attributes.push({ id: attribute.id, level: attribute.level, achievement, rating, computedRating: rating === computed ? undefined : computed });
+      const rounded = round4(achievement);
+      attributes.push(rating === computed ? { id: attribute.id, achievement: rounded, rating } : { id: attribute.id, achievement: rounded, rating, computedRating: computed });
     }
     const inScope = scope?.get(process.id) ?? !outOfScope.has(process.id);
-    return { process, inScope, level: capabilityLevel(attributes), attributes };
+    return { process, inScope, level: levelOf(process, attributes), attributes };
   });
 }
 
@@ -257,16 +278,25 @@ function maturityLevel(index: QuestionnaireIndex, lowest: number, score: number)
  * value; a stable sort by weight inside each bucket keeps questionnaire order among equals.
  */
 function blockingIndicators(indicators: IndexedProcess['attributes'][number]['indicators'], codes: Int8Array): string[] {
-  const buckets: (typeof indicators)[] = [[], [], []];
-  for (const indicator of indicators) {
-    const code = codes[indicator.slot]!;
-    if (code === NA || code === CODE.F) continue;
-    buckets[code === UNANSWERED ? CODE.N : code]!.push(indicator);
-  }
   const ids: string[] = [];
-  for (const bucket of buckets) {
-    if (bucket.some((i) => i.weight !== bucket[0]!.weight)) bucket.sort((x, y) => y.weight - x.weight);
-    for (const indicator of bucket) ids.push(indicator.id);
+  // Three passes over a handful of indicators (N or unanswered, then P, then L) beat sorting objects.
+  for (let bucket = 0; bucket < 3; bucket++) {
+    const start = ids.length;
+    let mixedWeights = false;
+    let firstWeight = 0;
+    for (const indicator of indicators) {
+      let code = codes[indicator.slot]!;
+      if (code === UNANSWERED) code = CODE.N;
+      if (code !== bucket) continue;
+      if (ids.length === start) firstWeight = indicator.weight;
+      else if (indicator.weight !== firstWeight) mixedWeights = true;
+      ids.push(indicator.id);
+    }
+    if (mixedWeights) {
+      const weightOf = new Map(indicators.map((i) => [i.id, i.weight]));
+      const sorted = ids.slice(start).sort((x, y) => weightOf.get(y)! - weightOf.get(x)!);
+      ids.splice(start, sorted.length, ...sorted);
+    }
   }
   return ids;
 }
@@ -277,14 +307,15 @@ function gapsOf(scores: readonly ProcessScore[], target: number, codes: Int8Arra
     if (!p.inScope || p.level >= target) continue;
     for (let position = 0; position < p.attributes.length; position++) {
       const a = p.attributes[position]!;
-      const required = a.level < target && a.rating !== 'F' ? 'F' : a.level === target && !atLeastL(a.rating) ? 'L' : null;
+      const level = p.process.attributes[position]!.level;
+      const required = level < target && a.rating !== 'F' ? 'F' : level === target && !atLeastL(a.rating) ? 'L' : null;
       if (!required) continue;
       gaps.push({
         process: p.process.id,
         attribute: a.id,
         required,
         rating: a.rating,
-        achievement: round4(a.achievement),
+        achievement: a.achievement,
         indicators: blockingIndicators(p.process.attributes[position]!.indicators, codes),
       });
     }
@@ -357,13 +388,7 @@ export function score(index: QuestionnaireIndex, input: ScoringInput): ScoreResu
       id: p.process.id,
       inScope: p.inScope,
       level: p.inScope ? p.level : null,
-      attributes: p.inScope
-        ? p.attributes.map((a) =>
-            a.computedRating
-              ? { id: a.id, achievement: round4(a.achievement), rating: a.rating, computedRating: a.computedRating }
-              : { id: a.id, achievement: round4(a.achievement), rating: a.rating },
-          )
-        : [],
+      attributes: p.inScope ? p.attributes : [],
     })),
     gaps: target === null ? [] : gapsOf(scores, target, codes),
     completeness: completenessOf(selfScores, own.codes, own.evidence, target),
