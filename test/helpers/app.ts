@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.js';
 import type { Role } from '../../src/domain/roles.js';
 import { buildApp } from '../../src/http/app.js';
-import type { TestDatabase } from './databases.js';
+import { afterAll, beforeAll } from 'vitest';
+import type { DatabaseKind, TestDatabase } from './databases.js';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -56,4 +57,21 @@ export async function tokenFor(app: FastifyInstance, username: string): Promise<
   const cookie = await loginAs(app, username);
   const response = await app.inject({ method: 'POST', url: '/api/tokens', headers: { cookie }, payload: { name: 'test' } });
   return `Bearer ${response.json<{ token: string }>().token}`;
+}
+
+/**
+ * A seeded app on a fresh database of `kind` for one describe block: built before its tests, closed
+ * and its database dropped after. The returned object is filled in when the block starts.
+ */
+export function useSeededApp(kind: DatabaseKind, env: Record<string, string> = {}): TestApp {
+  const holder = {} as TestApp;
+  beforeAll(async () => {
+    Object.assign(holder, await buildTestApp(await kind.create(), env));
+    await seedPeople(holder.app);
+  });
+  afterAll(async () => {
+    await holder.close?.();
+    await holder.db?.drop();
+  });
+  return holder;
 }

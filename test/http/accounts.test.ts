@@ -1,20 +1,12 @@
 // Log-in, sessions, tokens, throttling and the office's user management, over HTTP on each database.
 import type { InjectOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { THROTTLE, sha256 } from '../../src/services/accounts.service.js';
-import { PASSWORD, buildTestApp, loginAs, seedPeople, type TestApp } from '../helpers/app.js';
+import { PASSWORD, loginAs, useSeededApp } from '../helpers/app.js';
 import { databaseKinds } from '../helpers/databases.js';
 
 describe.each(databaseKinds)('accounts on $name', (kind) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp(await kind.create());
-    await seedPeople(t.app);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await t?.db.drop();
-  });
+  const t = useSeededApp(kind);
   const inject = (options: InjectOptions) => t.app.inject(options);
 
   it('logs in with an HttpOnly SameSite cookie and answers who am I', async () => {

@@ -1,19 +1,13 @@
 // Agencies over HTTP: who sees which, the office's edits, and the CSV import with its line-numbered refusals.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, loginAs, seedPeople, type TestApp } from '../helpers/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loginAs, useSeededApp } from '../helpers/app.js';
 import { databaseKinds } from '../helpers/databases.js';
 
 describe.each(databaseKinds)('agencies on $name', (kind) => {
-  let t: TestApp;
+  const t = useSeededApp(kind);
   let office: string;
   beforeAll(async () => {
-    t = await buildTestApp(await kind.create());
-    await seedPeople(t.app);
     office = await loginAs(t.app, 'office');
-  });
-  afterAll(async () => {
-    await t?.close();
-    await t?.db.drop();
   });
   const codes = async (who: string) =>
     (await t.app.inject({ method: 'GET', url: '/api/agencies', headers: { cookie: await loginAs(t.app, who) } })).json<{ code: string }[]>().map((a) => a.code);

@@ -1,19 +1,13 @@
 // Cycles 106–109 as shipped, and the office's edits.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, loginAs, seedPeople, type TestApp } from '../helpers/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loginAs, useSeededApp } from '../helpers/app.js';
 import { databaseKinds } from '../helpers/databases.js';
 
 describe.each(databaseKinds)('cycles on $name', (kind) => {
-  let t: TestApp;
+  const t = useSeededApp(kind);
   let office: string;
   beforeAll(async () => {
-    t = await buildTestApp(await kind.create());
-    await seedPeople(t.app);
     office = await loginAs(t.app, 'office');
-  });
-  afterAll(async () => {
-    await t?.close();
-    await t?.db.drop();
   });
 
   it('ships cycles 106–109 with the programme targets and KPIs', async () => {

@@ -1,6 +1,6 @@
 // Pre-filling a new assessment from the agency's accepted assessment of an earlier cycle, through the crosswalk.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, loginAs, seedPeople, type TestApp } from '../helpers/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loginAs, useSeededApp } from '../helpers/app.js';
 import { databaseKinds } from '../helpers/databases.js';
 
 interface Answer {
@@ -13,11 +13,9 @@ interface Answer {
 }
 
 describe.each(databaseKinds)('pre-fill on $name', (kind) => {
-  let t: TestApp;
+  const t = useSeededApp(kind);
   let ciso: string;
   beforeAll(async () => {
-    t = await buildTestApp(await kind.create());
-    await seedPeople(t.app);
     ciso = await loginAs(t.app, 'ciso');
     // An accepted 108 assessment of MOI-A, with answers on the regrouped DET-01.
     const system = { id: 'system', username: 'system', role: 'office' as const, agency: null, ministry: null };
@@ -35,10 +33,6 @@ describe.each(databaseKinds)('pre-fill on $name', (kind) => {
       await db.insertInto('answers').values({ assessmentId: id, process, indicator, rating, evidence, note: null, justification: null, revision: 3, unconfirmed: 0, updatedAt: at, updatedBy: 'agency' }).execute();
     }
     await db.updateTable('assessments').set({ status: 'accepted', acceptedAt: at }).where('id', '=', id).execute();
-  });
-  afterAll(async () => {
-    await t?.close();
-    await t?.db.drop();
   });
 
   it('carries answers through the crosswalk as unconfirmed until confirmed or changed', async () => {

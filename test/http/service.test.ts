@@ -1,25 +1,17 @@
 // The service as a whole: questionnaires stored once, OpenAPI, health, demo data, audit chain, logs.
 import { Writable } from 'node:stream';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
 import { REDACT } from '../../src/http/app.js';
 import { loadCatalog } from '../../src/questionnaires/loader.js';
 import { verifyAudit } from '../../src/services/audit.service.js';
 import { QuestionnaireChangedError } from '../../src/services/questionnaire.service.js';
-import { PASSWORD, buildTestApp, loginAs, seedPeople, testConfig, type TestApp } from '../helpers/app.js';
+import { PASSWORD, buildTestApp, loginAs, testConfig, useSeededApp } from '../helpers/app.js';
 import { databaseKinds } from '../helpers/databases.js';
 
 describe.each(databaseKinds)('service on $name', (kind) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp(await kind.create());
-    await seedPeople(t.app);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await t?.db.drop();
-  });
+  const t = useSeededApp(kind);
 
   it('stores the shipped questionnaires once and serves them', async () => {
     const cookie = await loginAs(t.app, 'agency');

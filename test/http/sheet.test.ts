@@ -1,24 +1,18 @@
 // Offline fill-in through an .xlsx workbook: round trip, applied changes, and refusals by sheet row and column.
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { XLSX_TYPE } from '../../src/services/sheet.service.js';
-import { buildTestApp, loginAs, seedPeople, type TestApp } from '../helpers/app.js';
+import { loginAs, useSeededApp } from '../helpers/app.js';
 import { databaseKinds } from '../helpers/databases.js';
 
 describe.each(databaseKinds)('sheet on $name', (kind) => {
-  let t: TestApp;
+  const t = useSeededApp(kind);
   let agency: string;
   let id: string;
   beforeAll(async () => {
-    t = await buildTestApp(await kind.create());
-    await seedPeople(t.app);
     agency = await loginAs(t.app, 'agency');
     id = (await t.app.inject({ method: 'POST', url: '/api/assessments', headers: { cookie: agency }, payload: { agency: 'MOI-A', cycle: 109 } })).json<{ id: string }>().id;
     await t.app.inject({ method: 'PUT', url: `/api/assessments/${id}/answers/GOV-01/BP1`, headers: { cookie: agency }, payload: { rating: 'L', evidence: '政策文件', revision: 0 } });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await t?.db.drop();
   });
 
   const download = async () => {

@@ -1,18 +1,16 @@
 // Workflow rules on the server: state guards (409), concurrent edits of one answer, upload limits.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, loginAs, seedPeople, type TestApp } from '../helpers/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loginAs, useSeededApp } from '../helpers/app.js';
 import { databaseKinds } from '../helpers/databases.js';
 
 describe.each(databaseKinds)('workflow rules on $name', (kind) => {
-  let t: TestApp;
+  const t = useSeededApp(kind, { UPLOAD_MAX_MB: '1' });
   let agency: string;
   let ciso: string;
   let assessor: string;
   let office: string;
   let id: string;
   beforeAll(async () => {
-    t = await buildTestApp(await kind.create(), { UPLOAD_MAX_MB: '1' });
-    await seedPeople(t.app);
     await t.app.services.assessors.put('assessor', { certifiedOn: '2019-01-01', validUntil: '2099-12-31', affiliations: [] }, null);
     agency = await loginAs(t.app, 'agency');
     ciso = await loginAs(t.app, 'ciso');
@@ -21,10 +19,6 @@ describe.each(databaseKinds)('workflow rules on $name', (kind) => {
     await t.app.services.cycles.create({ year: 120, questionnaire: 'isgm-109@1.0.0', targetLevel: null }, null);
     id = (await t.app.inject({ method: 'POST', url: '/api/assessments', headers: { cookie: agency }, payload: { agency: 'MOI-A', cycle: 120 } })).json<{ id: string }>().id;
     await t.app.inject({ method: 'PUT', url: '/api/assignments', headers: { cookie: office }, payload: { assessment: id, assessor: 'assessor' } });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await t?.db.drop();
   });
 
   const put = (cookie: string, url: string, payload: object) => t.app.inject({ method: 'PUT', url, headers: { cookie }, payload });
