@@ -13,16 +13,35 @@ import { buildApp } from '../src/http/app.js';
 import { sha256 } from '../src/services/accounts.service.js';
 
 
-/** The statements the answer route issues, run directly (token, assessment, transaction, audit). */
+/** The token lookup both routes make, as the service makes it (expiry included). */
+const tokenUser = (db: Kysely<Database>, token: string) =>
+  db
+    .selectFrom('apiTokens')
+    .innerJoin('users', 'users.id', 'apiTokens.userId')
+    .selectAll('users')
+    .select('apiTokens.id as tokenId')
+    .where('apiTokens.tokenHash', '=', sha256(token))
+    .where((eb) => eb.or([eb('apiTokens.expiresAt', 'is', null), eb('apiTokens.expiresAt', '>', new Date().toISOString())]))
+    .executeTakeFirst();
+
+/** The statements the answer route issues, in its order: token, assessment, answer, then one transaction. */
 async function baselineSave(db: Kysely<Database>, token: string, id: string, process: string, indicator: string, body: { rating: string; evidence: string; revision: number }) {
-  const user = await db.selectFrom('apiTokens').innerJoin('users', 'users.id', 'apiTokens.userId').selectAll('users').where('apiTokens.tokenHash', '=', sha256(token)).executeTakeFirst();
+  const user = await tokenUser(db, token);
   const a = await db.selectFrom('assessments').selectAll().where('id', '=', id).executeTakeFirst();
   if (!user || !a) return { status: 404, revision: 0 };
+  const current = await db.selectFrom('answers').selectAll().where('assessmentId', '=', id).where('process', '=', process).where('indicator', '=', indicator).executeTakeFirst();
+  if ((current?.revision ?? 0) !== body.revision) return { status: 409, revision: current?.revision ?? 0 };
   return db.transaction().execute(async (trx) => {
-    const current = await trx.selectFrom('answers').selectAll().where('assessmentId', '=', id).where('process', '=', process).where('indicator', '=', indicator).executeTakeFirst();
-    if ((current?.revision ?? 0) !== body.revision) return { status: 409, revision: current?.revision ?? 0 };
     const at = new Date().toISOString();
-    await trx.updateTable('answers').set({ rating: body.rating, evidence: body.evidence, revision: body.revision + 1, updatedAt: at, updatedBy: user.username }).where('assessmentId', '=', id).where('process', '=', process).where('indicator', '=', indicator).where('revision', '=', body.revision).execute();
+    const written = await trx
+      .updateTable('answers')
+      .set({ rating: body.rating, evidence: body.evidence, note: null, justification: null, revision: body.revision + 1, unconfirmed: 0, updatedAt: at, updatedBy: user.username })
+      .where('assessmentId', '=', id)
+      .where('process', '=', process)
+      .where('indicator', '=', indicator)
+      .where('revision', '=', body.revision)
+      .executeTakeFirst();
+    if (Number(written.numUpdatedRows) !== 1) return { status: 409, revision: body.revision + 1 };
     await trx.updateTable('assessments').set({ updatedAt: at }).where('id', '=', id).execute();
     const head = await trx.updateTable('auditHead').set((eb) => ({ seq: eb('seq', '+', 1) })).where('id', '=', 1).returning(['seq', 'hash']).executeTakeFirstOrThrow();
     await trx.insertInto('auditEntries').values({ seq: head.seq, at, actor: user.username, action: 'answer.put', subject: `assessment:${id}`, before: null, after: JSON.stringify(body), prevHash: head.hash, hash: sha256(head.hash + JSON.stringify(body)) }).execute();
@@ -33,7 +52,7 @@ async function baselineSave(db: Kysely<Database>, token: string, id: string, pro
 
 /** The statements the read route issues, run directly. */
 async function baselineRead(db: Kysely<Database>, token: string, id: string) {
-  const user = await db.selectFrom('apiTokens').innerJoin('users', 'users.id', 'apiTokens.userId').selectAll('users').where('apiTokens.tokenHash', '=', sha256(token)).executeTakeFirst();
+  const user = await tokenUser(db, token);
   const a = await db.selectFrom('assessments').selectAll().where('id', '=', id).executeTakeFirst();
   if (!user || !a) return undefined;
   const [answers, scope, ratings, decisions, overrides, findings, comments, history, evidence] = await Promise.all([
