@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, sql, type Driver } from 'kysely';
 import pg from 'pg';
 import type { Database } from './types.js';
 
@@ -43,6 +43,40 @@ function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
   return sqlite;
 }
 
+/**
+ * SQLite has one connection, which Kysely's driver guards with a mutex that wakes every waiter at
+ * once; under load some requests then wait far longer than others. This dialect hands the connection
+ * over strictly in arrival order.
+ */
+class FairSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const inner = super.createDriver();
+    const waiting: (() => void)[] = [];
+    let busy = false;
+    return {
+      init: () => inner.init(),
+      acquireConnection: async () => {
+        if (busy) await new Promise<void>((resolve) => waiting.push(resolve));
+        busy = true;
+        return inner.acquireConnection();
+      },
+      releaseConnection: async (connection) => {
+        await inner.releaseConnection(connection);
+        const next = waiting.shift();
+        if (next) next();
+        else busy = false;
+      },
+      beginTransaction: (connection, settings) => inner.beginTransaction(connection, settings),
+      commitTransaction: (connection) => inner.commitTransaction(connection),
+      rollbackTransaction: (connection) => inner.rollbackTransaction(connection),
+      ...(inner.savepoint ? { savepoint: inner.savepoint.bind(inner) } : {}),
+      ...(inner.rollbackToSavepoint ? { rollbackToSavepoint: inner.rollbackToSavepoint.bind(inner) } : {}),
+      ...(inner.releaseSavepoint ? { releaseSavepoint: inner.releaseSavepoint.bind(inner) } : {}),
+      destroy: () => inner.destroy(),
+    };
+  }
+}
+
 export function sqlitePath(url: string): string {
   return resolve(url.replace(/^sqlite:(\/\/)?/, ''));
 }
@@ -56,7 +90,7 @@ export function openDatabase(url: string): DatabaseHandle {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] });
+    const db = new Kysely<Database>({ dialect: new FairSqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] });
     return { db, dialect: 'sqlite', sqliteFile: file, sqlite, url, close: () => db.destroy() };
   }
   // Keep integer columns (bigint counts) as numbers rather than strings.
