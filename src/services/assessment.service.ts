@@ -442,7 +442,7 @@ export class AssessmentService {
     if (!AGENCY_EDITABLE.includes(a.status as Status)) throw conflict(`the assessment is ${a.status}: only a draft or returned assessment can be submitted`);
     const { self } = await this.results(a);
     if (self.completeness.missing.length > 0 || self.completeness.missingEvidence.length > 0) {
-      throw new ServiceError('incomplete', 422, `the assessment is incomplete: ${self.completeness.missing.length} answers and ${self.completeness.missingEvidence.length} evidence texts are missing`, undefined, { body: { completeness: self.completeness } });
+      throw new ServiceError('incomplete', 422, `the assessment is incomplete: ${self.completeness.missing.length} answers and ${self.completeness.missingEvidence.length} evidence texts are missing`, undefined, { body: { completeness: self.completeness }, errorFields: { completeness: self.completeness } });
     }
     const index = await this.index(a);
     const inputs = await this.scoringInputs(a);

@@ -121,7 +121,7 @@ describe.each(databaseKinds)('assessment journey on $name', (kind) => {
     expect((await as('e2e.agency', { method: 'POST', url: `/api/assessments/${id}/submit` })).statusCode).toBe(403);
     const incomplete = await as('e2e.ciso', { method: 'POST', url: `/api/assessments/${id}/submit` });
     expect(incomplete.statusCode).toBe(422);
-    expect(incomplete.json()).toMatchObject({ error: { code: 'incomplete' }, completeness: { missing: [], missingEvidence: [{ process: 'GOV-02', indicator: 'BP2' }] } });
+    expect(incomplete.json()).toMatchObject({ error: { code: 'incomplete', completeness: { missing: [] } }, completeness: { missing: [], missingEvidence: [{ process: 'GOV-02', indicator: 'BP2' }] } });
     await ok('e2e.agency', { method: 'PUT', url: `/api/assessments/${id}/answers/GOV-02/BP2`, payload: { rating: 'F', evidence: '人員配置表', revision: 2 } });
     expect(await ok('e2e.ciso', { method: 'POST', url: `/api/assessments/${id}/submit` })).toEqual({ id, status: 'submitted' });
     expect((await as('e2e.agency', { method: 'PUT', url: `/api/assessments/${id}/answers/GOV-01/BP1`, payload: { rating: 'P', evidence: 'x', revision: 1 } })).statusCode).toBe(409);

@@ -45,6 +45,11 @@ describe.each(databaseKinds)('agencies on $name', (kind) => {
     expect(d.json()).toEqual({ code: 'MOHW-D', name: '衛福部丁機關', ministry: '衛生福利部', grades: { '109': 'A' } });
   });
 
+  it('also takes the CSV sent as text/plain', async () => {
+    const response = await t.app.inject({ method: 'POST', url: '/api/agencies/import?cycle=108', headers: { cookie: office, 'content-type': 'text/plain' }, payload: 'code,name,ministry,grade\nMOI-A,內政部甲機關,內政部,A\n' });
+    expect(response.json()).toEqual({ cycle: 108, rows: 1, created: 0, updated: 1 });
+  });
+
   it('reports every bad row with its line (header = line 1) and imports nothing', async () => {
     const before = await codes('office');
     const csv = ['code,name,ministry,grade', 'OK-1,好機關,內政部,A', 'BAD 2,,內政部,Z', 'OK-1,重複,內政部,B', 'SHORT,only two'].join('\n');

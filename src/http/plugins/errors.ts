@@ -35,7 +35,9 @@ export default fp(
         request.log.warn({ code: error.code, status: error.status }, error.message);
         const retryAfter = error.extra?.retryAfter;
         if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
-        return reply.status(error.status).send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) }, ...(error.extra?.body as object | undefined) });
+        // `extra.errorFields` join the error object; `extra.body` stands beside it (e.g. `completeness`, `current`).
+        const errorFields = error.extra?.errorFields as object | undefined;
+        return reply.status(error.status).send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}), ...errorFields }, ...(error.extra?.body as object | undefined) });
       }
       if (error.validation) {
         const details = validationDetails(error.validation, error.validationContext);

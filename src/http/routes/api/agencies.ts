@@ -9,7 +9,7 @@ const Grades = Type.Record(Type.String({ pattern: '^\\d{2,3}$' }), Grade);
 const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
 
 const agencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string', bodyLimit: 5 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser(['text/csv', 'application/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 5 * 1024 * 1024 }, (_request, body, done) => done(null, body));
 
   app.get(
     '/api/agencies',
