@@ -120,35 +120,31 @@ function round4(x: number): number {
 
 const atLeastL = (r: Rating): boolean => r === 'L' || r === 'F';
 
-/** Capability level from PA ratings in level order (DOMAIN.md §3 rule 4). */
-export function capabilityLevel(attributes: readonly { level: number; rating: Rating }[]): number {
+/**
+ * DOMAIN.md §3 rule 4: the highest k in 1..5 whose PAs are all L or F while every PA below k is F;
+ * 0 when PA 1.1 is below L. Attributes are given by position, in any order.
+ */
+function highestLevel(count: number, levelAt: (i: number) => number, ratingAt: (i: number) => Rating): number {
   let level = 0;
   for (let k = 1; k <= 5; k++) {
-    let ok = true;
-    for (const a of attributes) {
-      if (a.level === k ? !atLeastL(a.rating) : a.level < k && a.rating !== 'F') {
-        ok = false;
-        break;
-      }
-    }
-    if (!ok) break;
-    level = k;
-  }
-  return level;
-}
-
-/** The capability level of a process from its PA results (same order as the process's attributes). */
-function levelOf(process: IndexedProcess, results: readonly AttributeResult[]): number {
-  let level = 0;
-  for (let k = 1; k <= 5; k++) {
-    for (let i = 0; i < results.length; i++) {
-      const attributeLevel = process.attributes[i]!.level;
-      const rating = results[i]!.rating;
+    for (let i = 0; i < count; i++) {
+      const attributeLevel = levelAt(i);
+      const rating = ratingAt(i);
       if (attributeLevel === k ? !atLeastL(rating) : attributeLevel < k && rating !== 'F') return level;
     }
     level = k;
   }
   return level;
+}
+
+/** Capability level from PA ratings (DOMAIN.md §3 rule 4). */
+export function capabilityLevel(attributes: readonly { level: number; rating: Rating }[]): number {
+  return highestLevel(attributes.length, (i) => attributes[i]!.level, (i) => attributes[i]!.rating);
+}
+
+/** The capability level of a process from its PA results (same order as the process's attributes). */
+function levelOf(process: IndexedProcess, results: readonly AttributeResult[]): number {
+  return highestLevel(results.length, (i) => process.attributes[i]!.level, (i) => results[i]!.rating);
 }
 
 /** Rating codes in the per-assessment arrays: index into the rating values, NA, or unanswered. */
