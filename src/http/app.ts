@@ -33,7 +33,8 @@ export const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.h
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
-    bodyLimit: (config.uploadMaxMb + 1) * 1024 * 1024,
+    // JSON bodies are small; uploads (multipart, .xlsx, CSV) set their own limits.
+    bodyLimit: 1024 * 1024,
     trustProxy: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
