@@ -1,6 +1,6 @@
 // Checks an answers document against its questionnaire (DOMAIN.md §3): every refusal is collected and
 // named with its process and indicator, so a whole document is accepted or refused at once.
-import { ANSWER_RATINGS, type AnswerRating, type QuestionnaireIndex } from './questionnaire.js';
+import { ANSWER_RATINGS, type AnswerRating, type IndexedProcess, type QuestionnaireIndex } from './questionnaire.js';
 import type { AnswerInput } from './scoring.js';
 
 export interface AnswersDocument {
@@ -23,7 +23,18 @@ export interface AnswerProblem {
   message: string;
 }
 
-const hasText = (s: string | null | undefined): boolean => typeof s === 'string' && s.trim().length > 0;
+/** A justification, reason or evidence text that says something. */
+export const hasText = (s: string | null | undefined): s is string => typeof s === 'string' && s.trim().length > 0;
+
+/** How many of a process's base practices the given answers rate NA. */
+export function basePracticesNa(process: IndexedProcess, answers: Iterable<{ process: string; indicator: string; rating: string }>): number {
+  let count = 0;
+  for (const a of answers) if (a.process === process.id && a.rating === 'NA' && process.indicatorById.get(a.indicator)?.basePractice) count++;
+  return count;
+}
+
+/** DOMAIN.md §3 rule 1: at most half of an in-scope process's base practices may be NA. */
+export const tooManyNa = (process: IndexedProcess, na: number): boolean => na * 2 > process.basePracticeCount;
 
 export function checkAnswersDocument(index: QuestionnaireIndex, doc: AnswersDocument): AnswerProblem[] {
   const problems: AnswerProblem[] = [];
@@ -71,7 +82,7 @@ export function checkAnswersDocument(index: QuestionnaireIndex, doc: AnswersDocu
   for (const [processId, count] of naCount) {
     const process = index.processById.get(processId);
     if (!process || outOfScope.has(processId)) continue;
-    if (count * 2 > process.basePracticeCount) {
+    if (tooManyNa(process, count)) {
       problems.push({
         pointer: '/answers',
         process: processId,

@@ -3,7 +3,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Assessment, Database } from '../db/types.js';
-import { checkAnswersDocument } from '../domain/answers.js';
+import { basePracticesNa, checkAnswersDocument, hasText, tooManyNa } from '../domain/answers.js';
 import type { AnswerRating, QuestionnaireIndex, Rating } from '../domain/questionnaire.js';
 import type { Actor } from '../domain/roles.js';
 import { score, type ScoreResult } from '../domain/scoring.js';
@@ -39,7 +39,6 @@ export interface AnswerInputBody {
 }
 
 const now = (): string => new Date().toISOString();
-const hasText = (s: string | null | undefined): s is string => typeof s === 'string' && s.trim() !== '';
 const RATING_ORDER: Record<string, number> = { N: 0, P: 1, L: 2, F: 3 };
 
 export class AssessmentService {
@@ -313,8 +312,8 @@ export class AssessmentService {
     if (body.rating === 'NA' && current?.rating !== 'NA') {
       const [scope, answers] = await Promise.all([repo.findScope(this.db, a.id), repo.findAnswers(this.db, a.id)]);
       const outOfScope = scope.some((s) => s.process === process && s.inScope === 0);
-      const na = answers.filter((x) => x.process === process && x.rating === 'NA' && p.indicatorById.get(x.indicator)?.basePractice).length + 1;
-      if (!outOfScope && na * 2 > p.basePracticeCount) {
+      const na = basePracticesNa(p, answers) + 1;
+      if (!outOfScope && tooManyNa(p, na)) {
         throw invalid(`at most half of ${process}'s base practices may be NA`, [{ path: '/rating', message: `${na} of ${p.basePracticeCount} base practices would be NA; declare the process out of scope with a justification instead` }]);
       }
     }
@@ -371,8 +370,8 @@ export class AssessmentService {
     return this.audited(actor, a, 'scope.put', async (trx) => {
       if (body.inScope) {
         const answers = await repo.findAnswers(trx, a.id);
-        const na = answers.filter((x) => x.process === process && x.rating === 'NA' && p.indicatorById.get(x.indicator)?.basePractice).length;
-        if (na * 2 > p.basePracticeCount) throw invalid(`${process} cannot come back in scope with ${na} of ${p.basePracticeCount} base practices NA`, [{ path: '/inScope', message: 'answer more of its base practices first' }]);
+        const na = basePracticesNa(p, answers);
+        if (tooManyNa(p, na)) throw invalid(`${process} cannot come back in scope with ${na} of ${p.basePracticeCount} base practices NA`, [{ path: '/inScope', message: 'answer more of its base practices first' }]);
       }
       const before = (await repo.findScope(trx, a.id)).find((s) => s.process === process);
       const row = { assessmentId: a.id, process, inScope: body.inScope ? 1 : 0, justification: body.inScope ? (body.justification ?? null) : body.justification!.trim(), updatedAt: now(), updatedBy: actor.username };

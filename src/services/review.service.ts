@@ -3,6 +3,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Assessment, Database } from '../db/types.js';
+import { hasText } from '../domain/answers.js';
 import { canonicalJson } from '../domain/canonical-json.js';
 import type { AnswerRating, Rating } from '../domain/questionnaire.js';
 import type { Actor } from '../domain/roles.js';
@@ -18,7 +19,6 @@ import { appendAudit } from './audit.service.js';
 import { conflict, forbidden, invalid, notFound } from './errors.js';
 
 const now = (): string => new Date().toISOString();
-const hasText = (s: string | null | undefined): s is string => typeof s === 'string' && s.trim() !== '';
 
 export interface SealedRecord {
   assessment: string;

@@ -2,6 +2,7 @@
 // sheet, row and column; nothing is applied unless every row is valid; an untouched round trip
 // changes nothing.
 import ExcelJS from 'exceljs';
+import { basePracticesNa, tooManyNa } from '../domain/answers.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { ANSWER_RATINGS, type AnswerRating } from '../domain/questionnaire.js';
@@ -114,7 +115,8 @@ export class SheetService {
     const [answers, scope] = await Promise.all([repo.findAnswers(this.db, a.id), repo.findScope(this.db, a.id)]);
     const current = new Map(answers.map((x) => [`${x.process}/${x.indicator}`, x]));
     const changes: { process: string; indicator: string; rating: AnswerRating; evidence: string | null; note: string | null; justification: string | null; revision: number; existing: boolean }[] = [];
-    const finalRating = new Map(answers.map((x) => [`${x.process}/${x.indicator}`, x.rating]));
+    /** The answers as they would stand after this import, for the NA limit. */
+    const finalAnswers = new Map(answers.map((x) => [`${x.process}/${x.indicator}`, { process: x.process, indicator: x.indicator, rating: x.rating }]));
     const seen = new Set<string>();
 
     sheet.eachRow((row, line) => {
@@ -148,7 +150,7 @@ export class SheetService {
       const revision = Number(revisionText);
       if (revision !== (had?.revision ?? 0)) return void problem(ANSWERS, line, COL.revision, `${key} changed since this sheet was exported (revision ${had?.revision ?? 0} now, ${revision} in the sheet)`);
       changes.push({ process, indicator: indicator!, rating: rating as AnswerRating, evidence, note, justification, revision, existing: Boolean(had) });
-      finalRating.set(key, rating);
+      finalAnswers.set(key, { process, indicator: indicator!, rating });
     });
 
     const scopeNow = new Map(scope.map((s) => [s.process, s]));
@@ -174,9 +176,8 @@ export class SheetService {
 
     for (const p of index.processes) {
       if (outOfScope.has(p.id)) continue;
-      let na = 0;
-      for (const [key, rating] of finalRating) if (key.startsWith(`${p.id}/`) && rating === 'NA' && p.indicatorById.get(key.slice(p.id.length + 1))?.basePractice) na++;
-      if (na * 2 > p.basePracticeCount) details.push({ path: ANSWERS, message: `${p.id}: ${na} of ${p.basePracticeCount} base practices are NA; at most half may be — declare the process out of scope instead` });
+      const na = basePracticesNa(p, finalAnswers.values());
+      if (tooManyNa(p, na)) details.push({ path: ANSWERS, message: `${p.id}: ${na} of ${p.basePracticeCount} base practices are NA; at most half may be — declare the process out of scope instead` });
     }
     if (details.length > 0) throw invalid(`${details.length} problems in the workbook; nothing was applied`, details);
     if (changes.length === 0 && scopeChanges.length === 0) return { answers: 0, scope: 0 };
