@@ -24,15 +24,21 @@ const tokenUser = (db: Kysely<Database>, token: string) =>
     .where((eb) => eb.or([eb('apiTokens.expiresAt', 'is', null), eb('apiTokens.expiresAt', '>', new Date().toISOString())]))
     .executeTakeFirst();
 
-/** The statements the answer route issues, in its order: token, assessment, answer, then one transaction. */
+/** The assessment read both routes make: the row with its agency's ministry (who sees it). */
+const assessmentRow = (db: Kysely<Database>, id: string) =>
+  db.selectFrom('assessments').innerJoin('agencies', 'agencies.code', 'assessments.agencyCode').selectAll('assessments').select('agencies.ministry').where('assessments.id', '=', id).executeTakeFirst();
+
+/** The statements the answer route issues, in its order: token, assessment, then one transaction that checks the state on the row first. */
 async function baselineSave(db: Kysely<Database>, token: string, id: string, process: string, indicator: string, body: { rating: string; evidence: string; revision: number }) {
   const user = await tokenUser(db, token);
-  const a = await db.selectFrom('assessments').selectAll().where('id', '=', id).executeTakeFirst();
+  const a = await assessmentRow(db, id);
   if (!user || !a) return { status: 404, revision: 0 };
-  const current = await db.selectFrom('answers').selectAll().where('assessmentId', '=', id).where('process', '=', process).where('indicator', '=', indicator).executeTakeFirst();
-  if ((current?.revision ?? 0) !== body.revision) return { status: 409, revision: current?.revision ?? 0 };
   return db.transaction().execute(async (trx) => {
     const at = new Date().toISOString();
+    const held = await trx.updateTable('assessments').set({ updatedAt: at }).where('id', '=', id).where('status', 'in', ['draft', 'returned']).executeTakeFirst();
+    if (Number(held.numUpdatedRows) !== 1) return { status: 409, revision: 0 };
+    const current = await trx.selectFrom('answers').selectAll().where('assessmentId', '=', id).where('process', '=', process).where('indicator', '=', indicator).executeTakeFirst();
+    if ((current?.revision ?? 0) !== body.revision) return { status: 409, revision: current?.revision ?? 0 };
     const written = await trx
       .updateTable('answers')
       .set({ rating: body.rating, evidence: body.evidence, note: null, justification: null, revision: body.revision + 1, unconfirmed: 0, updatedAt: at, updatedBy: user.username })
@@ -42,9 +48,8 @@ async function baselineSave(db: Kysely<Database>, token: string, id: string, pro
       .where('revision', '=', body.revision)
       .executeTakeFirst();
     if (Number(written.numUpdatedRows) !== 1) return { status: 409, revision: body.revision + 1 };
-    await trx.updateTable('assessments').set({ updatedAt: at }).where('id', '=', id).execute();
     const head = await trx.updateTable('auditHead').set((eb) => ({ seq: eb('seq', '+', 1) })).where('id', '=', 1).returning(['seq', 'hash']).executeTakeFirstOrThrow();
-    await trx.insertInto('auditEntries').values({ seq: head.seq, at, actor: user.username, action: 'answer.put', subject: `assessment:${id}`, before: null, after: JSON.stringify(body), prevHash: head.hash, hash: sha256(head.hash + JSON.stringify(body)) }).execute();
+    await trx.insertInto('auditEntries').values({ seq: head.seq, at, actor: user.username, action: 'answer.put', subject: `assessment:${id}`, before: JSON.stringify(current ?? null), after: JSON.stringify(body), prevHash: head.hash, hash: sha256(head.hash + JSON.stringify(body)) }).execute();
     await trx.updateTable('auditHead').set({ hash: sha256(head.hash + at) }).where('id', '=', 1).execute();
     return { status: 200, revision: body.revision + 1 };
   });
@@ -53,7 +58,7 @@ async function baselineSave(db: Kysely<Database>, token: string, id: string, pro
 /** The statements the read route issues, run directly. */
 async function baselineRead(db: Kysely<Database>, token: string, id: string) {
   const user = await tokenUser(db, token);
-  const a = await db.selectFrom('assessments').selectAll().where('id', '=', id).executeTakeFirst();
+  const a = await assessmentRow(db, id);
   if (!user || !a) return undefined;
   const [answers, scope, ratings, decisions, overrides, findings, comments, history, evidence] = await Promise.all([
     db.selectFrom('answers').selectAll().where('assessmentId', '=', id).execute(),
@@ -87,7 +92,7 @@ const index = await app.services.questionnaires.index('isgm-109@1.0.0');
 const slots = index.processes.flatMap((p) => p.attributes.flatMap((a) => a.indicators.map((i) => ({ process: p.id, indicator: i.id }))));
 for (const s of slots) {
   const existing = await db.selectFrom('answers').select('revision').where('assessmentId', '=', id).where('process', '=', s.process).where('indicator', '=', s.indicator).executeTakeFirst();
-  if (!existing) await app.services.assessments.putAnswer(actor, id, s.process, s.indicator, { rating: 'L', evidence: '基準資料', revision: 0 });
+  if (!existing) await app.services.answers.put(actor, id, s.process, s.indicator, { rating: 'L', evidence: '基準資料', revision: 0 });
 }
 const address = await app.listen({ host: '127.0.0.1', port: 0 });
 

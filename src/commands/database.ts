@@ -10,9 +10,14 @@ import { ServiceError } from '../services/errors.js';
 import { createServices, prepareDatabase, type Services } from '../services/index.js';
 import { CliError, parse, type Command } from './shared.js';
 
-/** Opens the configured database, brings it up to date (no demo data), runs `work`, closes it. */
-async function withServices<T>(work: (services: Services, handle: DatabaseHandle) => Promise<T>): Promise<T> {
-  const config = loadConfig();
+/** The process's standard input, whole (file descriptor 0). */
+function readStandardInput(): string {
+  return readFileSync(0, 'utf8');
+}
+
+/** Opens the database configured in `env`, brings it up to date (no demo data), runs `work`, closes it. */
+async function withServices<T>(env: NodeJS.ProcessEnv, work: (services: Services, handle: DatabaseHandle) => Promise<T>): Promise<T> {
+  const config = loadConfig(env);
   const handle = openDatabase(config.databaseUrl);
   try {
     const services = createServices(handle, config);
@@ -28,9 +33,9 @@ async function withServices<T>(work: (services: Services, handle: DatabaseHandle
   }
 }
 
-export const migrate: Command = async (args, io) => {
+export const migrate: Command = async (args, io, env) => {
   parse({ args, options: {} });
-  const config = loadConfig();
+  const config = loadConfig(env);
   const handle = openDatabase(config.databaseUrl);
   try {
     const report = await prepareDatabase(createServices(handle, config), { demo: false });
@@ -41,7 +46,7 @@ export const migrate: Command = async (args, io) => {
   return 0;
 };
 
-export const importAgencies: Command = async (args, io) => {
+export const importAgencies: Command = async (args, io, env) => {
   const { values, positionals } = parse({ args, allowPositionals: true, options: { cycle: { type: 'string' } } });
   if (!values.cycle || !/^\d{1,3}$/.test(values.cycle)) throw new CliError(['--cycle <ROC year> is required, e.g. --cycle 109']);
   if (positionals.length !== 1) throw new CliError(['import-agencies takes one CSV file: import-agencies --cycle <year> <file.csv>']);
@@ -52,7 +57,7 @@ export const importAgencies: Command = async (args, io) => {
   } catch (error) {
     throw new CliError([`${file}: cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
   }
-  const report = await withServices(async (services) => {
+  const report = await withServices(env, async (services) => {
     try {
       return await services.agencies.importCsv(null, Number(values.cycle), text);
     } catch (error) {
@@ -66,7 +71,7 @@ export const importAgencies: Command = async (args, io) => {
   return 0;
 };
 
-export const createUser: Command = async (args, io) => {
+export const createUser: Command = async (args, io, env) => {
   const { values } = parse({
     args,
     options: { role: { type: 'string' }, username: { type: 'string' }, agency: { type: 'string' }, ministry: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
@@ -75,20 +80,20 @@ export const createUser: Command = async (args, io) => {
   if (!values.username) throw new CliError(['--username is required']);
   let password: string | undefined;
   if (values['password-stdin']) {
-    password = readFileSync(0, 'utf8').split(/\r?\n/)[0] ?? '';
+    password = (io.stdin ?? readStandardInput)().split(/\r?\n/)[0] ?? '';
     if (password === '') throw new CliError(['--password-stdin: no password on the first line of stdin']);
   }
-  const created = await withServices((services) =>
-    services.accounts.createUser({ username: values.username!, role: values.role as Role, agency: values.agency ?? null, ministry: values.ministry ?? null, ...(password ? { password } : {}) }, null),
+  const created = await withServices(env, (services) =>
+    services.accounts.createUser(null, { username: values.username!, role: values.role as Role, agency: values.agency ?? null, ministry: values.ministry ?? null, ...(password ? { password } : {}) }),
   );
   const scope = created.user.agency ? `, agency ${created.user.agency}` : created.user.ministry ? `, ministry ${created.user.ministry}` : '';
   io.stdout(`created user ${created.user.username} (${created.user.role}${scope})\n${created.password ? `password: ${created.password}\n` : ''}`);
   return 0;
 };
 
-export const auditVerify: Command = async (args, io) => {
+export const auditVerify: Command = async (args, io, env) => {
   parse({ args, options: {} });
-  const result = await withServices((services) => verifyAudit(services.handle.db));
+  const result = await withServices(env, (services) => verifyAudit(services.handle.db));
   if (!result.ok) {
     throw new CliError([`audit chain broken at entry ${result.firstBad!.seq}: ${result.firstBad!.reason}`, `last good head: ${result.head}`]);
   }
@@ -96,10 +101,10 @@ export const auditVerify: Command = async (args, io) => {
   return 0;
 };
 
-export const backup: Command = async (args, io) => {
+export const backup: Command = async (args, io, env) => {
   const { positionals } = parse({ args, allowPositionals: true, options: {} });
   if (positionals.length !== 1) throw new CliError(['backup takes the file to write: backup <file>']);
-  const result = await withServices((_services, handle) => backupDatabase(handle, positionals[0]!));
+  const result = await withServices(env, (_services, handle) => backupDatabase(handle, positionals[0]!));
   io.stdout(`backup written to ${result.file} (${result.bytes} bytes, ${result.format})\n`);
   return 0;
 };

@@ -1,4 +1,4 @@
-// The commands of the command line (API.md): thin shells over the questionnaire loader, scoring and services.
+// The commands of the command line (docs/api.md): thin shells over the questionnaire loader, scoring and services.
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { ConfigError } from '../config.js';
@@ -128,7 +128,8 @@ const commands: Record<string, Command> = {
   },
 };
 
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+/** Runs one command; `env` is where the database commands read their configuration (DATABASE_URL, …). */
+export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h') {
     io.stdout(HELP);
@@ -140,7 +141,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 1;
   }
   try {
-    return await command(args, io);
+    return await command(args, io, env);
   } catch (error) {
     if (error instanceof CliError) io.stderr(error.lines.join('\n') + '\n');
     else if (error instanceof QuestionnaireFileError) io.stderr(error.problems.map(formatProblem).join('\n') + '\n');

@@ -4,6 +4,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** All of standard input, for the commands that read it (create-user --password-stdin); the process's own by default. */
+  stdin?: () => string;
 }
 
 /** A refusal: its lines go to stderr, nothing to stdout, exit 1. */
@@ -13,7 +15,8 @@ export class CliError extends Error {
   }
 }
 
-export type Command = (args: string[], io: CliIo) => number | Promise<number>;
+/** A command: its arguments, where it reads and writes, and the environment it takes its configuration from. */
+export type Command = (args: string[], io: CliIo, env: NodeJS.ProcessEnv) => number | Promise<number>;
 
 export function parse<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
   try {

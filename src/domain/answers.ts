@@ -1,6 +1,7 @@
-// Checks an answers document against its questionnaire (DOMAIN.md §3): every refusal is collected and
-// named with its process and indicator, so a whole document is accepted or refused at once.
-import { ANSWER_RATINGS, type AnswerRating, type IndexedProcess, type QuestionnaireIndex } from './questionnaire.js';
+// What makes an answer valid (docs/domain.md §4 rule 1): the check of one answer, the NA limit of a
+// process, and the check of a whole answers document built from them. Every write path — the answers
+// document, PUT …/answers, the sheet import and the assessor's rating — uses these. Pure.
+import { ANSWER_RATINGS, type AnswerRating, type IndexedIndicator, type IndexedProcess, type QuestionnaireIndex } from './questionnaire.js';
 import type { AnswerInput } from './scoring.js';
 
 export interface AnswersDocument {
@@ -23,18 +24,49 @@ export interface AnswerProblem {
   message: string;
 }
 
+/** The longest texts an answer may carry, in characters. */
+export const ANSWER_TEXT_LIMITS = { evidence: 20_000, note: 20_000, justification: 5_000 } as const;
+
 /** A justification, reason or evidence text that says something. */
 export const hasText = (s: string | null | undefined): s is string => typeof s === 'string' && s.trim().length > 0;
 
-/** How many of a process's base practices the given answers rate NA. */
+/** One problem of one answer, relative to the answer: `field` is `rating`, `evidence`, `note` or `justification`. */
+export interface FieldProblem {
+  field: 'rating' | 'evidence' | 'note' | 'justification';
+  message: string;
+}
+
+/** Whether a rating may be given to an indicator: one of N/P/L/F/NA, and NA on base practices only. */
+export function checkRating(indicator: Pick<IndexedIndicator, 'basePractice'> | undefined, rating: string): FieldProblem[] {
+  if (!ANSWER_RATINGS.includes(rating as AnswerRating)) return [{ field: 'rating', message: `rating "${rating}" is not one of ${ANSWER_RATINGS.join(', ')}` }];
+  if (rating === 'NA' && indicator && !indicator.basePractice) return [{ field: 'rating', message: 'NA is allowed on base practices only, not on a generic practice' }];
+  return [];
+}
+
+/** Every problem of one answer on its own: the rating, NA's justification, and the length of each text. */
+export function checkAnswer(indicator: Pick<IndexedIndicator, 'basePractice'> | undefined, answer: { rating: string; evidence?: string | null; note?: string | null; justification?: string | null }): FieldProblem[] {
+  const problems = checkRating(indicator, answer.rating);
+  if (answer.rating === 'NA' && !hasText(answer.justification)) problems.push({ field: 'justification', message: 'NA without a justification' });
+  for (const field of ['evidence', 'note', 'justification'] as const) {
+    const text = answer[field];
+    if (typeof text === 'string' && text.length > ANSWER_TEXT_LIMITS[field]) problems.push({ field, message: `is ${text.length} characters long; at most ${ANSWER_TEXT_LIMITS[field]} are allowed` });
+  }
+  return problems;
+}
+
+/** How many of a process's base practices the given answers rate NA (generic practices never count). */
 export function basePracticesNa(process: IndexedProcess, answers: Iterable<{ process: string; indicator: string; rating: string }>): number {
   let count = 0;
   for (const a of answers) if (a.process === process.id && a.rating === 'NA' && process.indicatorById.get(a.indicator)?.basePractice) count++;
   return count;
 }
 
-/** DOMAIN.md §3 rule 1: at most half of an in-scope process's base practices may be NA. */
-export const tooManyNa = (process: IndexedProcess, na: number): boolean => na * 2 > process.basePracticeCount;
+/** At most half of an in-scope process's base practices may be NA; the refusal's message, or null. */
+export function naLimitProblem(process: IndexedProcess, answers: Iterable<{ process: string; indicator: string; rating: string }>): string | null {
+  const na = basePracticesNa(process, answers);
+  if (na * 2 <= process.basePracticeCount) return null;
+  return `${na} of ${process.basePracticeCount} base practices are NA; at most half may be NA — declare the process out of scope with a justification instead`;
+}
 
 export function checkAnswersDocument(index: QuestionnaireIndex, doc: AnswersDocument): AnswerProblem[] {
   const problems: AnswerProblem[] = [];
@@ -53,7 +85,7 @@ export function checkAnswersDocument(index: QuestionnaireIndex, doc: AnswersDocu
   });
 
   const seen = new Map<string, number>();
-  const naCount = new Map<string, number>();
+  const counted: AnswersDocument['answers'] = [];
   doc.answers.forEach((answer, i) => {
     const pointer = `/answers/${i}`;
     const { process: processId, indicator: indicatorId } = answer;
@@ -66,29 +98,17 @@ export function checkAnswersDocument(index: QuestionnaireIndex, doc: AnswersDocu
     const key = `${processId}\u0000${indicatorId}`;
     const first = seen.get(key);
     if (first !== undefined) problems.push({ pointer, ...at, message: `duplicate answer (also at /answers/${first})` });
-    else seen.set(key, i);
-
-    if (!ANSWER_RATINGS.includes(answer.rating as AnswerRating)) {
-      problems.push({ pointer: `${pointer}/rating`, ...at, message: `rating "${answer.rating}" is not one of N, P, L, F, NA` });
-    } else if (answer.rating === 'NA') {
-      if (indicator && !indicator.basePractice) {
-        problems.push({ pointer: `${pointer}/rating`, ...at, message: 'NA is allowed on base practices only, not on a generic practice' });
-      }
-      if (!hasText(answer.justification)) problems.push({ pointer: `${pointer}/justification`, ...at, message: 'NA without a justification' });
-      if (indicator?.basePractice && first === undefined) naCount.set(processId, (naCount.get(processId) ?? 0) + 1);
+    else {
+      seen.set(key, i);
+      counted.push(answer);
     }
+    for (const p of checkAnswer(indicator, answer)) problems.push({ pointer: `${pointer}/${p.field}`, ...at, message: p.message });
   });
 
-  for (const [processId, count] of naCount) {
-    const process = index.processById.get(processId);
-    if (!process || outOfScope.has(processId)) continue;
-    if (tooManyNa(process, count)) {
-      problems.push({
-        pointer: '/answers',
-        process: processId,
-        message: `${count} of ${process.basePracticeCount} base practices are NA; at most half may be NA — declare the process out of scope with a justification instead`,
-      });
-    }
+  for (const process of index.processes) {
+    if (outOfScope.has(process.id)) continue;
+    const message = naLimitProblem(process, counted);
+    if (message) problems.push({ pointer: '/answers', process: process.id, message });
   }
   return problems;
 }

@@ -1,4 +1,4 @@
-// The questionnaire model (DOMAIN.md §3) and a precomputed index that scoring walks without lookups.
+// The questionnaire model (docs/domain.md §3) and a precomputed index that scoring walks without lookups.
 
 export type Lang = 'zh-TW' | 'en';
 export type LocalizedText = Record<Lang, string>;

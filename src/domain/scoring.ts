@@ -1,4 +1,4 @@
-// Exact scoring of one assessment (DOMAIN.md §3): PA achievement and rating, capability levels,
+// Exact scoring of one assessment (docs/domain.md §4): PA achievement and rating, capability levels,
 // score, maturity level by roll-up, target, path to target and completeness. Pure: no I/O.
 import type { AnswerRating, IndexedProcess, QuestionnaireIndex, Rating } from './questionnaire.js';
 
@@ -121,7 +121,7 @@ function round4(x: number): number {
 const atLeastL = (r: Rating): boolean => r === 'L' || r === 'F';
 
 /**
- * DOMAIN.md §3 rule 4: the highest k in 1..5 whose PAs are all L or F while every PA below k is F;
+ * docs/domain.md §4 rule 4: the highest k in 1..5 whose PAs are all L or F while every PA below k is F;
  * 0 when PA 1.1 is below L. Attributes are given by position, in any order.
  */
 function highestLevel(count: number, levelAt: (i: number) => number, ratingAt: (i: number) => Rating): number {
@@ -137,7 +137,7 @@ function highestLevel(count: number, levelAt: (i: number) => number, ratingAt: (
   return level;
 }
 
-/** Capability level from PA ratings (DOMAIN.md §3 rule 4). */
+/** Capability level from PA ratings (docs/domain.md §4 rule 4). */
 export function capabilityLevel(attributes: readonly { level: number; rating: Rating }[]): number {
   return highestLevel(attributes.length, (i) => attributes[i]!.level, (i) => attributes[i]!.rating);
 }

@@ -1,22 +1,71 @@
-// The assessment workflow (DOMAIN.md §4): states, who acts in which state, and the transitions. Pure.
-import type { Role } from './roles.js';
+// The assessment workflow (docs/domain.md §5): its states, the transitions between them and who may
+// make each, and who may change what in which state. Every state check in the services asks this
+// table; nothing else decides it. Pure.
+import type { Actor, Role } from './roles.js';
 
-export const STATUSES = ['draft', 'submitted', 'in_review', 'returned', 'accepted'] as const;
-export type Status = (typeof STATUSES)[number];
+export const STATES = ['draft', 'submitted', 'in_review', 'returned', 'accepted'] as const;
+export type AssessmentState = (typeof STATES)[number];
 
-/** Agency users edit answers, scope and evidence only while the assessment is theirs. */
-export const AGENCY_EDITABLE: readonly Status[] = ['draft', 'returned'];
-/** Assessors rate, decide scope, override and write findings only while reviewing. */
-export const ASSESSOR_ACTIVE: readonly Status[] = ['in_review'];
+export const TRANSITION_NAMES = ['submit', 'review', 'return', 'accept', 'reopen'] as const;
+export type Transition = (typeof TRANSITION_NAMES)[number];
 
-export type Transition = 'submit' | 'review' | 'return' | 'accept' | 'reopen';
+interface Rule {
+  from: readonly AssessmentState[];
+  by: readonly Role[];
+  /** Only the assessor assigned to the assessment, among the roles in `by`. */
+  assignedAssessorOnly?: boolean;
+}
 
-export const TRANSITIONS: Record<Transition, { from: readonly Status[]; to: Status; by: readonly Role[] }> = {
+export const TRANSITIONS: Readonly<Record<Transition, Rule & { to: AssessmentState }>> = {
   submit: { from: ['draft', 'returned'], to: 'submitted', by: ['ciso'] },
-  review: { from: ['submitted'], to: 'in_review', by: ['assessor'] },
-  return: { from: ['in_review'], to: 'returned', by: ['assessor'] },
-  accept: { from: ['in_review'], to: 'accepted', by: ['assessor'] },
+  review: { from: ['submitted'], to: 'in_review', by: ['assessor'], assignedAssessorOnly: true },
+  return: { from: ['in_review'], to: 'returned', by: ['assessor'], assignedAssessorOnly: true },
+  accept: { from: ['in_review'], to: 'accepted', by: ['assessor'], assignedAssessorOnly: true },
   reopen: { from: ['accepted'], to: 'in_review', by: ['office'] },
 };
 
+/**
+ * Changes that leave the state as it is: who makes them and in which states.
+ * - `fill-in`: the agency's answers, confirmations, scope, evidence files and sheet imports;
+ * - `assessor-review`: assessor ratings, scope decisions, attribute overrides and findings;
+ * - `comment`: the comment thread;
+ * - `assign`: (re)assigning the lead assessor.
+ */
+export const EDITS = {
+  'fill-in': { from: ['draft', 'returned'], by: ['agency', 'ciso'] },
+  'assessor-review': { from: ['in_review'], by: ['assessor'], assignedAssessorOnly: true },
+  comment: { from: ['draft', 'submitted', 'in_review', 'returned', 'accepted'], by: ['agency', 'ciso', 'assessor', 'office'] },
+  assign: { from: ['draft', 'submitted', 'in_review', 'returned'], by: ['office'] },
+} as const satisfies Record<string, Rule>;
+export type Edit = keyof typeof EDITS;
+
+/** The agency's staff (填報人 and 資安長). */
 export const isAgencyStaff = (role: Role): boolean => role === 'agency' || role === 'ciso';
+
+/** Why an actor may not act on an assessment: the role (or assignment) does not fit, or the state does not. */
+export type Refusal = { kind: 'role'; message: string } | { kind: 'state'; message: string };
+
+interface Subject {
+  state: AssessmentState;
+  assessorId: string | null;
+}
+
+function check(name: string, rule: Rule, actor: Actor, a: Subject): Refusal | null {
+  if (!rule.by.includes(actor.role) || (rule.assignedAssessorOnly && a.assessorId !== actor.id)) {
+    const who = rule.assignedAssessorOnly ? 'the assessment’s lead assessor' : rule.by.join(' or ');
+    return { kind: 'role', message: `only ${who} may ${name}` };
+  }
+  if (!rule.from.includes(a.state)) return { kind: 'state', message: `the assessment is ${a.state}: ${name} needs it ${rule.from.join(' or ')}` };
+  return null;
+}
+
+const EDIT_WORDS: Record<Edit, string> = { 'fill-in': 'fill in the assessment', 'assessor-review': 'review the assessment', comment: 'comment', assign: 'assign its assessor' };
+
+/** Whether `actor` may make `transition` on an assessment in its present state. */
+export const refuseTransition = (actor: Actor, a: Subject, transition: Transition): Refusal | null => check(transition, TRANSITIONS[transition], actor, a);
+
+/** Whether `actor` may make an edit of kind `edit` on an assessment in its present state. */
+export const refuseEdit = (actor: Actor, a: Subject, edit: Edit): Refusal | null => check(EDIT_WORDS[edit], EDITS[edit], actor, a);
+
+/** The states in which an edit of this kind is allowed (for the check made inside the write transaction). */
+export const statesAllowing = (edit: Edit): readonly AssessmentState[] => EDITS[edit].from;

@@ -1,4 +1,4 @@
-// JSON Schemas for the questionnaire file, the crosswalk file and the answers document (DOMAIN.md §3).
+// JSON Schemas for the questionnaire file, the crosswalk file and the answers document (docs/domain.md §3).
 // Field names are part of the public contract: outside tools read these files.
 
 const text = { type: 'string', pattern: '\\S' } as const;

@@ -1,169 +1,453 @@
-// Assessments and their parts: all the Kysely code of the assessment aggregate.
-import type { Insertable, Kysely, Transaction, Updateable } from 'kysely';
-import type { AnswersTable, Assessment, AssessmentsTable, Database, EvidenceFilesTable, SealedRecordsTable } from '../db/types.js';
+// Assessments and their parts: all the Kysely code of the assessment aggregate. Rows are turned into
+// domain-shaped values here (booleans, states, ratings), so nothing above converts 0/1 or casts.
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { AnswersTable, AssessorRatingsTable, Database, EvidenceFilesTable, ScopeTable } from '../db/types.js';
+import type { AnswerRating, Rating } from '../domain/questionnaire.js';
+import type { Visibility } from '../domain/roles.js';
+import type { AssessmentState } from '../domain/workflow.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+export interface AssessmentRecord {
+  id: string;
+  agencyCode: string;
+  /** The ministry of the assessment's agency (who, besides the agency, sees it). */
+  ministry: string;
+  cycleYear: number;
+  questionnaire: string;
+  state: AssessmentState;
+  assessorId: string | null;
+  prefilledFrom: number | null;
+  submittedAt: string | null;
+  submittedBy: string | null;
+  acceptedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface StoredAnswer {
+  process: string;
+  indicator: string;
+  rating: AnswerRating;
+  evidence: string | null;
+  note: string | null;
+  justification: string | null;
+  revision: number;
+  /** Carried from an earlier cycle by pre-fill and not yet confirmed or changed. */
+  unconfirmed: boolean;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface ScopeEntry {
+  process: string;
+  inScope: boolean;
+  justification: string | null;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface StoredAssessorRating {
+  process: string;
+  indicator: string;
+  rating: AnswerRating;
+  reason: string | null;
+  stale: boolean;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface ScopeDecision {
+  process: string;
+  inScope: boolean;
+  reason: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface AttributeOverride {
+  process: string;
+  attribute: string;
+  rating: Rating;
+  reason: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface Finding {
+  process: string;
+  text: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** Everything an assessment's results, its view and its sealed record are made from. */
+export interface AssessmentParts {
+  answers: StoredAnswer[];
+  scope: ScopeEntry[];
+  assessorRatings: StoredAssessorRating[];
+  scopeDecisions: ScopeDecision[];
+  overrides: AttributeOverride[];
+  findings: Finding[];
+}
+
+export interface StateChange {
+  from: AssessmentState | null;
+  to: AssessmentState;
+  by: string;
+  at: string;
+  comment: string | null;
+}
+
+export interface Comment {
+  id: string;
+  author: string;
+  role: string;
+  text: string;
+  createdAt: string;
+}
+
+export interface Seal {
+  id: string;
+  assessmentId: string;
+  /** The sealed record's canonical JSON, as stored. */
+  record: string;
+  verificationCode: string;
+  acceptedAt: string;
+  revokedAt: string | null;
+  revokedReason: string | null;
+  /** The verification code of the acceptance that superseded this one. */
+  supersededBy: string | null;
+}
+
+// ——— rows to domain values ———
+
+const answerOf = (r: Selectable<AnswersTable>): StoredAnswer => ({
+  process: r.process,
+  indicator: r.indicator,
+  rating: r.rating as AnswerRating,
+  evidence: r.evidence,
+  note: r.note,
+  justification: r.justification,
+  revision: r.revision,
+  unconfirmed: r.unconfirmed === 1,
+  updatedAt: r.updatedAt,
+  updatedBy: r.updatedBy,
+});
+const scopeOf = (r: Selectable<ScopeTable>): ScopeEntry => ({ process: r.process, inScope: r.inScope === 1, justification: r.justification, updatedAt: r.updatedAt, updatedBy: r.updatedBy });
+const assessorRatingOf = (r: Selectable<AssessorRatingsTable>): StoredAssessorRating => ({
+  process: r.process,
+  indicator: r.indicator,
+  rating: r.rating as AnswerRating,
+  reason: r.reason,
+  stale: r.stale === 1,
+  updatedAt: r.updatedAt,
+  updatedBy: r.updatedBy,
+});
+const bit = (b: boolean): number => (b ? 1 : 0);
+
+function selectAssessments(db: Db) {
+  return db
+    .selectFrom('assessments')
+    .innerJoin('agencies', 'agencies.code', 'assessments.agencyCode')
+    .select([
+      'assessments.id',
+      'assessments.agencyCode',
+      'agencies.ministry',
+      'assessments.cycleYear',
+      'assessments.questionnaire',
+      'assessments.status',
+      'assessments.assessorId',
+      'assessments.prefilledFrom',
+      'assessments.submittedAt',
+      'assessments.submittedBy',
+      'assessments.acceptedAt',
+      'assessments.createdAt',
+      'assessments.updatedAt',
+    ]);
+}
+
+type AssessmentRow = Awaited<ReturnType<ReturnType<typeof selectAssessments>['executeTakeFirstOrThrow']>>;
+const assessmentOf = ({ status, prefilledFrom, ...r }: AssessmentRow): AssessmentRecord => ({
+  ...r,
+  state: status as AssessmentState,
+  prefilledFrom: prefilledFrom === null ? null : Number(prefilledFrom),
+});
+
+// ——— assessments ———
+
+export async function findAssessment(db: Db, id: string): Promise<AssessmentRecord | undefined> {
+  const row = await selectAssessments(db).where('assessments.id', '=', id).executeTakeFirst();
+  return row && assessmentOf(row);
+}
+
+export async function findAssessmentOf(db: Db, agency: string, cycle: number): Promise<AssessmentRecord | undefined> {
+  const row = await selectAssessments(db).where('assessments.agencyCode', '=', agency).where('assessments.cycleYear', '=', cycle).executeTakeFirst();
+  return row && assessmentOf(row);
+}
 
 export interface AssessmentFilter {
   cycle?: number;
   agency?: string;
-  status?: string;
-  agencies?: readonly string[];
-  ministry?: string;
-  assessorId?: string;
+  state?: AssessmentState;
 }
 
-export async function listAssessments(db: Db, f: AssessmentFilter) {
-  let q = db
-    .selectFrom('assessments')
-    .innerJoin('agencies', 'agencies.code', 'assessments.agencyCode')
+/** The assessments a visibility admits, filtered, with their agency's name and the assessor's user name. */
+export async function listAssessments(db: Db, visibility: Visibility, f: AssessmentFilter) {
+  let q = selectAssessments(db)
     .leftJoin('users', 'users.id', 'assessments.assessorId')
-    .selectAll('assessments')
-    .select(['agencies.name as agencyName', 'agencies.ministry as ministry', 'users.username as assessorUsername'])
+    .select(['agencies.name as agencyName', 'users.username as assessorUsername'])
     .orderBy('assessments.cycleYear', 'desc')
     .orderBy('assessments.agencyCode');
   if (f.cycle !== undefined) q = q.where('assessments.cycleYear', '=', f.cycle);
   if (f.agency !== undefined) q = q.where('assessments.agencyCode', '=', f.agency);
-  if (f.status !== undefined) q = q.where('assessments.status', '=', f.status);
-  if (f.agencies !== undefined) {
-    if (f.agencies.length === 0) return [];
-    q = q.where('assessments.agencyCode', 'in', f.agencies);
+  if (f.state !== undefined) q = q.where('assessments.status', '=', f.state);
+  switch (visibility.kind) {
+    case 'all':
+      break;
+    case 'agency':
+      if (visibility.agency === null) return [];
+      q = q.where('assessments.agencyCode', '=', visibility.agency);
+      break;
+    case 'ministry':
+      if (visibility.ministry === null) return [];
+      q = q.where('agencies.ministry', '=', visibility.ministry);
+      break;
+    case 'assigned':
+      q = q.where('assessments.assessorId', '=', visibility.assessorId);
+      break;
   }
-  if (f.ministry !== undefined) q = q.where('agencies.ministry', '=', f.ministry);
-  if (f.assessorId !== undefined) q = q.where('assessments.assessorId', '=', f.assessorId);
-  return q.execute();
+  const rows = await q.execute();
+  return rows.map(({ agencyName, assessorUsername, ...r }) => ({ ...assessmentOf(r), agencyName, assessorUsername }));
 }
 
-export const findAssessment = (db: Db, id: string): Promise<Assessment | undefined> => db.selectFrom('assessments').selectAll().where('id', '=', id).executeTakeFirst();
-
-export const findAssessmentOf = (db: Db, agency: string, cycle: number): Promise<Assessment | undefined> =>
-  db.selectFrom('assessments').selectAll().where('agencyCode', '=', agency).where('cycleYear', '=', cycle).executeTakeFirst();
-
-export async function insertAssessment(db: Db, row: Insertable<AssessmentsTable>): Promise<void> {
-  await db.insertInto('assessments').values(row).execute();
+export async function insertAssessment(db: Db, a: Omit<AssessmentRecord, 'ministry'>): Promise<void> {
+  const { state, prefilledFrom, ...rest } = a;
+  await db
+    .insertInto('assessments')
+    .values({ ...rest, status: state, prefilledFrom: prefilledFrom === null ? null : String(prefilledFrom) })
+    .execute();
 }
 
-export async function updateAssessment(db: Db, id: string, changes: Updateable<AssessmentsTable>): Promise<void> {
-  await db.updateTable('assessments').set(changes).where('id', '=', id).execute();
+export interface AssessmentChanges {
+  state?: AssessmentState;
+  assessorId?: string | null;
+  submittedAt?: string | null;
+  submittedBy?: string | null;
+  acceptedAt?: string | null;
+  updatedAt: string;
 }
 
-export const findAnswers = (db: Db, assessmentId: string) => db.selectFrom('answers').selectAll().where('assessmentId', '=', assessmentId).execute();
-
-export const findAnswer = (db: Db, assessmentId: string, process: string, indicator: string) =>
-  db.selectFrom('answers').selectAll().where('assessmentId', '=', assessmentId).where('process', '=', process).where('indicator', '=', indicator).executeTakeFirst();
-
-export async function insertAnswer(db: Db, row: Insertable<AnswersTable>): Promise<void> {
-  await db.insertInto('answers').values(row).execute();
+/**
+ * Changes an assessment only while it is in one of `inStates`; returns whether it was. This is the
+ * state check made inside a write transaction: on PostgreSQL the update takes the row's lock, so a
+ * concurrent change of state waits for it or makes it fail, never slips past it.
+ */
+export async function updateAssessmentIn(db: Db, id: string, inStates: readonly AssessmentState[], changes: AssessmentChanges): Promise<boolean> {
+  const { state, ...rest } = changes;
+  const result = await db
+    .updateTable('assessments')
+    .set({ ...rest, ...(state ? { status: state } : {}) })
+    .where('id', '=', id)
+    .where('status', 'in', inStates)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
+
+// ——— parts ———
+
+export async function loadAssessmentParts(db: Db, assessmentId: string): Promise<AssessmentParts> {
+  const [answers, scope, assessorRatings, scopeDecisions, overrides, findings] = await Promise.all([
+    findAnswers(db, assessmentId),
+    db.selectFrom('scope').selectAll().where('assessmentId', '=', assessmentId).execute(),
+    db.selectFrom('assessorRatings').selectAll().where('assessmentId', '=', assessmentId).execute(),
+    db.selectFrom('scopeDecisions').selectAll().where('assessmentId', '=', assessmentId).execute(),
+    db.selectFrom('attributeOverrides').selectAll().where('assessmentId', '=', assessmentId).execute(),
+    db.selectFrom('findings').selectAll().where('assessmentId', '=', assessmentId).orderBy('process').execute(),
+  ]);
+  return {
+    answers,
+    scope: scope.map(scopeOf),
+    assessorRatings: assessorRatings.map(assessorRatingOf),
+    scopeDecisions: scopeDecisions.map((d) => ({ process: d.process, inScope: d.inScope === 1, reason: d.reason, updatedAt: d.updatedAt, updatedBy: d.updatedBy })),
+    overrides: overrides.map((o) => ({ process: o.process, attribute: o.attribute, rating: o.rating as Rating, reason: o.reason, updatedAt: o.updatedAt, updatedBy: o.updatedBy })),
+    findings: findings.map((f) => ({ process: f.process, text: f.text, updatedAt: f.updatedAt, updatedBy: f.updatedBy })),
+  };
+}
+
+// ——— answers ———
+
+export async function findAnswers(db: Db, assessmentId: string): Promise<StoredAnswer[]> {
+  return (await db.selectFrom('answers').selectAll().where('assessmentId', '=', assessmentId).execute()).map(answerOf);
+}
+
+export async function findAnswer(db: Db, assessmentId: string, process: string, indicator: string): Promise<StoredAnswer | undefined> {
+  const row = await db.selectFrom('answers').selectAll().where('assessmentId', '=', assessmentId).where('process', '=', process).where('indicator', '=', indicator).executeTakeFirst();
+  return row && answerOf(row);
+}
+
+export type AnswerWrite = Omit<StoredAnswer, 'process' | 'indicator'>;
 
 /** Inserts a first answer unless one appeared meanwhile; returns whether it did. */
-export async function insertAnswerIfAbsent(db: Db, row: Insertable<AnswersTable>): Promise<boolean> {
-  const result = await db.insertInto('answers').values(row).onConflict((oc) => oc.columns(['assessmentId', 'process', 'indicator']).doNothing()).executeTakeFirst();
+export async function insertAnswerIfAbsent(db: Db, assessmentId: string, process: string, indicator: string, answer: AnswerWrite): Promise<boolean> {
+  const result = await db
+    .insertInto('answers')
+    .values({ assessmentId, process, indicator, ...answer, unconfirmed: bit(answer.unconfirmed) })
+    .onConflict((oc) => oc.columns(['assessmentId', 'process', 'indicator']).doNothing())
+    .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
 /** Writes an answer only if it is still at `revision`; returns whether it was. */
-export async function updateAnswerAt(db: Db, key: { assessmentId: string; process: string; indicator: string }, revision: number, changes: Updateable<AnswersTable>): Promise<boolean> {
+export async function updateAnswerAt(db: Db, assessmentId: string, process: string, indicator: string, revision: number, answer: Partial<AnswerWrite>): Promise<boolean> {
+  const { unconfirmed, ...rest } = answer;
   const result = await db
     .updateTable('answers')
-    .set(changes)
-    .where('assessmentId', '=', key.assessmentId)
-    .where('process', '=', key.process)
-    .where('indicator', '=', key.indicator)
+    .set({ ...rest, ...(unconfirmed === undefined ? {} : { unconfirmed: bit(unconfirmed) }) })
+    .where('assessmentId', '=', assessmentId)
+    .where('process', '=', process)
+    .where('indicator', '=', indicator)
     .where('revision', '=', revision)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
-export const findScope = (db: Db, assessmentId: string) => db.selectFrom('scope').selectAll().where('assessmentId', '=', assessmentId).execute();
+// ——— scope ———
 
-export async function upsertScope(db: Db, row: { assessmentId: string; process: string; inScope: number; justification: string | null; updatedAt: string; updatedBy: string }): Promise<void> {
+export async function findScope(db: Db, assessmentId: string): Promise<ScopeEntry[]> {
+  return (await db.selectFrom('scope').selectAll().where('assessmentId', '=', assessmentId).execute()).map(scopeOf);
+}
+
+export async function upsertScope(db: Db, assessmentId: string, entry: ScopeEntry): Promise<void> {
+  const row = { ...entry, inScope: bit(entry.inScope) };
   await db
     .insertInto('scope')
-    .values(row)
+    .values({ assessmentId, ...row })
     .onConflict((oc) => oc.columns(['assessmentId', 'process']).doUpdateSet({ inScope: row.inScope, justification: row.justification, updatedAt: row.updatedAt, updatedBy: row.updatedBy }))
     .execute();
 }
 
-export const findAssessorRatings = (db: Db, assessmentId: string) => db.selectFrom('assessorRatings').selectAll().where('assessmentId', '=', assessmentId).execute();
+// ——— the assessor's ratings, scope decisions, overrides and findings ———
 
-export async function upsertAssessorRating(db: Db, row: { assessmentId: string; process: string; indicator: string; rating: string; reason: string | null; stale: number; updatedAt: string; updatedBy: string }): Promise<void> {
+export async function findAssessorRating(db: Db, assessmentId: string, process: string, indicator: string): Promise<StoredAssessorRating | undefined> {
+  const row = await db.selectFrom('assessorRatings').selectAll().where('assessmentId', '=', assessmentId).where('process', '=', process).where('indicator', '=', indicator).executeTakeFirst();
+  return row && assessorRatingOf(row);
+}
+
+export async function upsertAssessorRating(db: Db, assessmentId: string, r: StoredAssessorRating): Promise<void> {
+  const row = { ...r, stale: bit(r.stale) };
   await db
     .insertInto('assessorRatings')
-    .values(row)
+    .values({ assessmentId, ...row })
     .onConflict((oc) => oc.columns(['assessmentId', 'process', 'indicator']).doUpdateSet({ rating: row.rating, reason: row.reason, stale: row.stale, updatedAt: row.updatedAt, updatedBy: row.updatedBy }))
     .execute();
 }
 
-export async function deleteAssessorRating(db: Db, assessmentId: string, process: string, indicator: string): Promise<number> {
+export async function deleteAssessorRating(db: Db, assessmentId: string, process: string, indicator: string): Promise<boolean> {
   const r = await db.deleteFrom('assessorRatings').where('assessmentId', '=', assessmentId).where('process', '=', process).where('indicator', '=', indicator).executeTakeFirst();
-  return Number(r.numDeletedRows);
+  return Number(r.numDeletedRows) === 1;
 }
 
-export async function markAssessorRatingStale(db: Db, assessmentId: string, process: string, indicator: string): Promise<number> {
+/** Marks the assessor's rating of an indicator stale; returns whether there was a fresh one to mark. */
+export async function markAssessorRatingStale(db: Db, assessmentId: string, process: string, indicator: string): Promise<boolean> {
   const r = await db.updateTable('assessorRatings').set({ stale: 1 }).where('assessmentId', '=', assessmentId).where('process', '=', process).where('indicator', '=', indicator).where('stale', '=', 0).executeTakeFirst();
-  return Number(r.numUpdatedRows);
+  return Number(r.numUpdatedRows) === 1;
 }
 
-export const findScopeDecisions = (db: Db, assessmentId: string) => db.selectFrom('scopeDecisions').selectAll().where('assessmentId', '=', assessmentId).execute();
+export async function findScopeDecision(db: Db, assessmentId: string, process: string): Promise<ScopeDecision | undefined> {
+  const d = await db.selectFrom('scopeDecisions').selectAll().where('assessmentId', '=', assessmentId).where('process', '=', process).executeTakeFirst();
+  return d && { process: d.process, inScope: d.inScope === 1, reason: d.reason, updatedAt: d.updatedAt, updatedBy: d.updatedBy };
+}
 
-export async function upsertScopeDecision(db: Db, row: { assessmentId: string; process: string; inScope: number; reason: string; updatedAt: string; updatedBy: string }): Promise<void> {
+export async function upsertScopeDecision(db: Db, assessmentId: string, d: ScopeDecision): Promise<void> {
+  const row = { ...d, inScope: bit(d.inScope) };
   await db
     .insertInto('scopeDecisions')
-    .values(row)
+    .values({ assessmentId, ...row })
     .onConflict((oc) => oc.columns(['assessmentId', 'process']).doUpdateSet({ inScope: row.inScope, reason: row.reason, updatedAt: row.updatedAt, updatedBy: row.updatedBy }))
     .execute();
 }
 
-export const findOverrides = (db: Db, assessmentId: string) => db.selectFrom('attributeOverrides').selectAll().where('assessmentId', '=', assessmentId).execute();
+export async function findOverride(db: Db, assessmentId: string, process: string, attribute: string): Promise<AttributeOverride | undefined> {
+  const o = await db.selectFrom('attributeOverrides').selectAll().where('assessmentId', '=', assessmentId).where('process', '=', process).where('attribute', '=', attribute).executeTakeFirst();
+  return o && { process: o.process, attribute: o.attribute, rating: o.rating as Rating, reason: o.reason, updatedAt: o.updatedAt, updatedBy: o.updatedBy };
+}
 
-export async function upsertOverride(db: Db, row: { assessmentId: string; process: string; attribute: string; rating: string; reason: string; updatedAt: string; updatedBy: string }): Promise<void> {
+export async function upsertOverride(db: Db, assessmentId: string, o: AttributeOverride): Promise<void> {
   await db
     .insertInto('attributeOverrides')
-    .values(row)
-    .onConflict((oc) => oc.columns(['assessmentId', 'process', 'attribute']).doUpdateSet({ rating: row.rating, reason: row.reason, updatedAt: row.updatedAt, updatedBy: row.updatedBy }))
+    .values({ assessmentId, ...o })
+    .onConflict((oc) => oc.columns(['assessmentId', 'process', 'attribute']).doUpdateSet({ rating: o.rating, reason: o.reason, updatedAt: o.updatedAt, updatedBy: o.updatedBy }))
     .execute();
 }
 
-export const findFindings = (db: Db, assessmentId: string) => db.selectFrom('findings').selectAll().where('assessmentId', '=', assessmentId).orderBy('process').execute();
+export async function findFinding(db: Db, assessmentId: string, process: string): Promise<Finding | undefined> {
+  const f = await db.selectFrom('findings').selectAll().where('assessmentId', '=', assessmentId).where('process', '=', process).executeTakeFirst();
+  return f && { process: f.process, text: f.text, updatedAt: f.updatedAt, updatedBy: f.updatedBy };
+}
 
-export async function upsertFinding(db: Db, row: { assessmentId: string; process: string; text: string; updatedAt: string; updatedBy: string }): Promise<void> {
+export async function upsertFinding(db: Db, assessmentId: string, f: Finding): Promise<void> {
   await db
     .insertInto('findings')
-    .values(row)
-    .onConflict((oc) => oc.columns(['assessmentId', 'process']).doUpdateSet({ text: row.text, updatedAt: row.updatedAt, updatedBy: row.updatedBy }))
+    .values({ assessmentId, ...f })
+    .onConflict((oc) => oc.columns(['assessmentId', 'process']).doUpdateSet({ text: f.text, updatedAt: f.updatedAt, updatedBy: f.updatedBy }))
     .execute();
 }
 
-export const findComments = (db: Db, assessmentId: string) => db.selectFrom('comments').selectAll().where('assessmentId', '=', assessmentId).orderBy('createdAt').orderBy('id').execute();
+// ——— comments and the state history ———
 
-export async function insertComment(db: Db, row: { id: string; assessmentId: string; author: string; role: string; text: string; createdAt: string }): Promise<void> {
-  await db.insertInto('comments').values(row).execute();
+export const findComments = (db: Db, assessmentId: string): Promise<Comment[]> =>
+  db.selectFrom('comments').select(['id', 'author', 'role', 'text', 'createdAt']).where('assessmentId', '=', assessmentId).orderBy('createdAt').orderBy('id').execute();
+
+export async function insertComment(db: Db, assessmentId: string, c: Comment): Promise<void> {
+  await db.insertInto('comments').values({ assessmentId, ...c }).execute();
 }
 
-export const findStateChanges = (db: Db, assessmentId: string) => db.selectFrom('stateChanges').selectAll().where('assessmentId', '=', assessmentId).orderBy('at').orderBy('id').execute();
-
-export async function insertStateChange(db: Db, row: { id: string; assessmentId: string; fromStatus: string | null; toStatus: string; by: string; at: string; comment: string | null }): Promise<void> {
-  await db.insertInto('stateChanges').values(row).execute();
+export async function findStateChanges(db: Db, assessmentId: string): Promise<StateChange[]> {
+  const rows = await db.selectFrom('stateChanges').selectAll().where('assessmentId', '=', assessmentId).orderBy('at').orderBy('id').execute();
+  return rows.map((r) => ({ from: r.fromStatus as AssessmentState | null, to: r.toStatus as AssessmentState, by: r.by, at: r.at, comment: r.comment }));
 }
 
-export async function insertEvidenceFile(db: Db, row: Insertable<EvidenceFilesTable>): Promise<void> {
-  await db.insertInto('evidenceFiles').values(row).execute();
+export async function insertStateChange(db: Db, assessmentId: string, id: string, change: StateChange): Promise<void> {
+  await db.insertInto('stateChanges').values({ id, assessmentId, fromStatus: change.from, toStatus: change.to, by: change.by, at: change.at, comment: change.comment }).execute();
 }
 
-export const listEvidenceFiles = (db: Db, assessmentId: string) =>
-  db.selectFrom('evidenceFiles').select(['id', 'process', 'indicator', 'name', 'type', 'size', 'sha256', 'uploadedBy', 'createdAt']).where('assessmentId', '=', assessmentId).orderBy('createdAt').execute();
+// ——— evidence files ———
 
-export const findEvidenceFile = (db: Db, id: string) => db.selectFrom('evidenceFiles').selectAll().where('id', '=', id).executeTakeFirst();
+export type EvidenceFile = Selectable<EvidenceFilesTable>;
 
-export async function insertSealedRecord(db: Db, row: Insertable<SealedRecordsTable>): Promise<void> {
-  await db.insertInto('sealedRecords').values(row).execute();
+export async function insertEvidenceFile(db: Db, file: EvidenceFile): Promise<void> {
+  await db.insertInto('evidenceFiles').values(file).execute();
 }
 
-export const findSealedRecords = (db: Db, assessmentId: string) => db.selectFrom('sealedRecords').selectAll().where('assessmentId', '=', assessmentId).orderBy('acceptedAt').execute();
+export async function listEvidenceFiles(db: Db, assessmentId: string): Promise<Omit<EvidenceFile, 'content' | 'assessmentId'>[]> {
+  const rows = await db.selectFrom('evidenceFiles').select(['id', 'process', 'indicator', 'name', 'type', 'size', 'sha256', 'uploadedBy', 'createdAt']).where('assessmentId', '=', assessmentId).orderBy('createdAt').execute();
+  return rows.map((r) => ({ ...r, size: Number(r.size) }));
+}
 
-export const findSealedRecordByHash = (db: Db, sha256: string) => db.selectFrom('sealedRecords').selectAll().where('recordSha256', '=', sha256).executeTakeFirst();
+export const findEvidenceFile = (db: Db, id: string): Promise<EvidenceFile | undefined> => db.selectFrom('evidenceFiles').selectAll().where('id', '=', id).executeTakeFirst();
 
-export async function updateSealedRecord(db: Db, id: string, changes: Updateable<SealedRecordsTable>): Promise<void> {
-  await db.updateTable('sealedRecords').set(changes).where('id', '=', id).execute();
+// ——— seals ———
+
+const selectSeals = (db: Db) =>
+  db.selectFrom('sealedRecords').select(['id', 'assessmentId', 'record', 'recordSha256 as verificationCode', 'acceptedAt', 'revokedAt', 'revokedReason', 'supersededBy']);
+
+export async function insertSeal(db: Db, seal: Seal): Promise<void> {
+  const { verificationCode, ...rest } = seal;
+  await db.insertInto('sealedRecords').values({ ...rest, recordSha256: verificationCode }).execute();
+}
+
+/** The seal in force (not revoked) of an assessment, if any. */
+export const findCurrentSeal = (db: Db, assessmentId: string): Promise<Seal | undefined> =>
+  selectSeals(db).where('assessmentId', '=', assessmentId).where('revokedAt', 'is', null).executeTakeFirst();
+
+export const findSealByVerificationCode = (db: Db, code: string): Promise<Seal | undefined> => selectSeals(db).where('recordSha256', '=', code).executeTakeFirst();
+
+export async function revokeSeal(db: Db, id: string, at: string, reason: string): Promise<void> {
+  await db.updateTable('sealedRecords').set({ revokedAt: at, revokedReason: reason }).where('id', '=', id).execute();
+}
+
+/** Points every revoked, not yet superseded seal of an assessment at the acceptance that replaces it. */
+export async function supersedeRevokedSeals(db: Db, assessmentId: string, by: string): Promise<void> {
+  await db.updateTable('sealedRecords').set({ supersededBy: by }).where('assessmentId', '=', assessmentId).where('revokedAt', 'is not', null).where('supersededBy', 'is', null).execute();
 }

@@ -20,6 +20,15 @@ export async function insertAuditEntry(trx: Transaction<Database>, entry: AuditE
   await trx.updateTable('auditHead').set({ hash: entry.hash }).where('id', '=', 1).execute();
 }
 
+/**
+ * The chain head, locked until the transaction ends (a row lock on PostgreSQL; SQLite's write lock),
+ * so that no other entry can be appended before this transaction's own: what it reads is the head at commit.
+ */
+export async function lockAuditHead(trx: Transaction<Database>): Promise<string> {
+  const head = await trx.updateTable('auditHead').set((eb) => ({ seq: eb.ref('seq') })).where('id', '=', 1).returning('hash').executeTakeFirstOrThrow();
+  return head.hash;
+}
+
 export const readAuditHead = (db: Db) => db.selectFrom('auditHead').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
 
 export async function* auditEntriesInOrder(db: Db, batch = 1000): AsyncGenerator<AuditEntry> {

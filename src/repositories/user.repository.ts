@@ -1,36 +1,49 @@
 // Users, their sessions, bearer tokens and login throttling: all the Kysely code of accounts.
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, NewUser, User, UserUpdate } from '../db/types.js';
+import type { Database, User } from '../db/types.js';
+import type { Role } from '../domain/roles.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export const findUserByUsername = (db: Db, username: string): Promise<User | undefined> =>
-  db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+/** A user as the services see it: a typed role and a boolean `active`. */
+export type UserRecord = Omit<User, 'role' | 'active'> & { role: Role; active: boolean };
 
-export const findUserById = (db: Db, id: string): Promise<User | undefined> => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+const userOf = (row: User): UserRecord => ({ ...row, role: row.role as Role, active: row.active === 1 });
+const rowOf = (user: Partial<UserRecord>) => {
+  const { active, ...rest } = user;
+  return { ...rest, ...(active === undefined ? {} : { active: active ? 1 : 0 }) };
+};
 
-export const listUsers = (db: Db): Promise<User[]> => db.selectFrom('users').selectAll().orderBy('username').execute();
-
-export async function insertUser(db: Db, user: NewUser): Promise<void> {
-  await db.insertInto('users').values(user).execute();
+export async function findUserByUsername(db: Db, username: string): Promise<UserRecord | undefined> {
+  const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  return row && userOf(row);
 }
 
-export async function updateUser(db: Db, id: string, changes: UserUpdate): Promise<void> {
-  await db.updateTable('users').set(changes).where('id', '=', id).execute();
+export async function findUserById(db: Db, id: string): Promise<UserRecord | undefined> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && userOf(row);
+}
+
+export async function listUsers(db: Db): Promise<UserRecord[]> {
+  return (await db.selectFrom('users').selectAll().orderBy('username').execute()).map(userOf);
+}
+
+export async function insertUser(db: Db, user: UserRecord): Promise<void> {
+  await db.insertInto('users').values({ ...user, active: user.active ? 1 : 0 }).execute();
+}
+
+export async function updateUser(db: Db, id: string, changes: Partial<UserRecord>): Promise<void> {
+  await db.updateTable('users').set(rowOf(changes)).where('id', '=', id).execute();
 }
 
 export async function insertSession(db: Db, session: { idHash: string; userId: string; createdAt: string; expiresAt: string }): Promise<void> {
   await db.insertInto('sessions').values(session).execute();
 }
 
-export const findSessionUser = (db: Db, idHash: string, now: string): Promise<User | undefined> =>
-  db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.userId')
-    .selectAll('users')
-    .where('sessions.idHash', '=', idHash)
-    .where('sessions.expiresAt', '>', now)
-    .executeTakeFirst();
+export async function findSessionUser(db: Db, idHash: string, now: string): Promise<UserRecord | undefined> {
+  const row = await db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.userId').selectAll('users').where('sessions.idHash', '=', idHash).where('sessions.expiresAt', '>', now).executeTakeFirst();
+  return row && userOf(row);
+}
 
 export async function deleteSession(db: Db, idHash: string): Promise<void> {
   await db.deleteFrom('sessions').where('idHash', '=', idHash).execute();
@@ -49,8 +62,8 @@ export async function insertToken(db: Db, token: { id: string; userId: string; n
   await db.insertInto('apiTokens').values({ ...token, lastUsedAt: null }).execute();
 }
 
-export const findTokenUser = (db: Db, tokenHash: string, now: string): Promise<(User & { tokenId: string }) | undefined> =>
-  db
+export async function findTokenUser(db: Db, tokenHash: string, now: string): Promise<(UserRecord & { tokenId: string }) | undefined> {
+  const row = await db
     .selectFrom('apiTokens')
     .innerJoin('users', 'users.id', 'apiTokens.userId')
     .selectAll('users')
@@ -58,6 +71,8 @@ export const findTokenUser = (db: Db, tokenHash: string, now: string): Promise<(
     .where('apiTokens.tokenHash', '=', tokenHash)
     .where((eb) => eb.or([eb('apiTokens.expiresAt', 'is', null), eb('apiTokens.expiresAt', '>', now)]))
     .executeTakeFirst();
+  return row && { ...userOf(row), tokenId: row.tokenId };
+}
 
 export async function touchToken(db: Db, id: string, now: string): Promise<void> {
   await db.updateTable('apiTokens').set({ lastUsedAt: now }).where('id', '=', id).execute();
@@ -89,4 +104,11 @@ export async function upsertQualification(db: Db, row: { userId: string; certifi
     .values(row)
     .onConflict((oc) => oc.column('userId').doUpdateSet({ certifiedOn: row.certifiedOn, validUntil: row.validUntil, affiliations: row.affiliations, updatedAt: row.updatedAt }))
     .execute();
+}
+
+/** Whether the database holds any user or agency yet (a first start holds neither). */
+export async function hasAnyUserOrAgency(db: Db): Promise<boolean> {
+  const users = await db.selectFrom('users').select('id').limit(1).execute();
+  const agencies = await db.selectFrom('agencies').select('code').limit(1).execute();
+  return users.length > 0 || agencies.length > 0;
 }

@@ -1,8 +1,8 @@
 // Accounts: log-in with throttling, sessions, bearer tokens and the office's user management.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database, User } from '../db/types.js';
-import { ROLES, scopeOfRole, type Actor, type Role } from '../domain/roles.js';
+import type { Database } from '../db/types.js';
+import { ROLES, USERNAME_PATTERN, scopeOfRole, type Actor, type Role } from '../domain/roles.js';
 import { findAgency } from '../repositories/agency.repository.js';
 import {
   clearThrottle,
@@ -20,8 +20,10 @@ import {
   listUsers,
   saveThrottle,
   updateUser,
+  type UserRecord,
 } from '../repositories/user.repository.js';
-import { appendAudit } from './audit.service.js';
+import type { AuditService } from './audit.service.js';
+import type { Clock } from './clock.js';
 import { ServiceError, conflict, invalid, notFound } from './errors.js';
 import { MIN_PASSWORD_LENGTH, dummyHash, generatePassword, hashPassword, verifyPassword } from './passwords.js';
 
@@ -41,27 +43,26 @@ export interface UserView {
   createdAt: string;
 }
 
-export function actorOf(user: User): Actor {
-  return { id: user.id, username: user.username, role: user.role as Role, agency: user.agencyCode, ministry: user.ministry };
+export function actorOf(user: UserRecord): Actor {
+  return { id: user.id, username: user.username, role: user.role, agency: user.agencyCode, ministry: user.ministry };
 }
 
-export function viewOf(user: User): UserView {
+export function viewOf(user: UserRecord): UserView {
   return {
     id: user.id,
     username: user.username,
-    role: user.role as Role,
+    role: user.role,
     agency: user.agencyCode,
     ministry: user.ministry,
     displayName: user.displayName,
-    active: user.active === 1,
+    active: user.active,
     createdAt: user.createdAt,
   };
 }
 
 /** What the audit trail records of a user: never the password hash. */
-const auditedUser = (user: User) => ({ username: user.username, role: user.role, agency: user.agencyCode, ministry: user.ministry, active: user.active === 1 });
+const auditedUser = (user: UserRecord) => ({ username: user.username, role: user.role, agency: user.agencyCode, ministry: user.ministry, active: user.active });
 
-export const USERNAME_PATTERN = '^[a-z0-9][a-z0-9._-]{2,63}$';
 
 export interface NewUserInput {
   username: string;
@@ -86,13 +87,15 @@ export class AccountsService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly sessionHours: number,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   private async checkThrottle(key: string, now: Date): Promise<void> {
     const row = await findThrottle(this.db, key);
     if (row?.lockedUntil && new Date(row.lockedUntil) > now) {
       const seconds = Math.ceil((new Date(row.lockedUntil).getTime() - now.getTime()) / 1000);
-      throw new ServiceError('too_many_attempts', 429, `too many failed log-ins; try again in ${Math.ceil(seconds / 60)} minutes`, undefined, { retryAfter: seconds });
+      throw new ServiceError('too_many_attempts', `too many failed log-ins; try again in ${Math.ceil(seconds / 60)} minutes`, undefined, { retryAfterSeconds: seconds });
     }
   }
 
@@ -105,19 +108,19 @@ export class AccountsService {
   }
 
   /** Checks the password, throttled per account and per address; starts a fresh session (the id rotates at every log-in). */
-  async login(username: string, password: string, address: string, previousSessionId?: string): Promise<{ sessionId: string; user: User; expiresAt: Date }> {
-    const now = new Date();
+  async login(username: string, password: string, address: string, previousSessionId?: string): Promise<{ sessionId: string; user: UserRecord; expiresAt: Date }> {
+    const now = this.clock.now();
     const accountKey = `account:${username.toLowerCase()}`;
     const addressKey = `address:${address}`;
     await this.checkThrottle(accountKey, now);
     await this.checkThrottle(addressKey, now);
     const user = await findUserByUsername(this.db, username.toLowerCase());
     const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
-    if (!user || !ok || user.active !== 1) {
+    if (!user || !ok || !user.active) {
       await this.recordFailure(accountKey, THROTTLE.accountFailures, now);
       await this.recordFailure(addressKey, THROTTLE.addressFailures, now);
-      await this.db.transaction().execute((trx) => appendAudit(trx, { actor: null, action: 'login.failed', subject: `user:${username.toLowerCase()}`, after: { address } }));
-      throw new ServiceError('invalid_credentials', 401, 'wrong username or password');
+      await this.audit.recordAlone({ actor: null, action: 'login.failed', subject: `user:${username.toLowerCase()}`, after: { address } });
+      throw new ServiceError('invalid_credentials', 'wrong username or password');
     }
     await clearThrottle(this.db, accountKey);
     const sessionId = randomBytes(32).toString('base64url');
@@ -125,19 +128,19 @@ export class AccountsService {
     await this.db.transaction().execute(async (trx) => {
       if (previousSessionId) await deleteSession(trx, sha256(previousSessionId));
       await insertSession(trx, { idHash: sha256(sessionId), userId: user.id, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString() });
-      await appendAudit(trx, { actor: user.username, action: 'login', subject: `user:${user.username}`, after: { address } });
+      await this.audit.record(trx, { actor: actorOf(user), action: 'login', subject: `user:${user.username}`, after: { address } });
     });
     return { sessionId, user, expiresAt };
   }
 
-  async sessionActor(sessionId: string): Promise<User | undefined> {
-    const user = await findSessionUser(this.db, sha256(sessionId), new Date().toISOString());
-    return user?.active === 1 ? user : undefined;
+  async sessionActor(sessionId: string): Promise<UserRecord | undefined> {
+    const user = await findSessionUser(this.db, sha256(sessionId), this.clock.now().toISOString());
+    return user?.active ? user : undefined;
   }
 
-  async tokenActor(token: string): Promise<User | undefined> {
-    const user = await findTokenUser(this.db, sha256(token), new Date().toISOString());
-    return user?.active === 1 ? user : undefined;
+  async tokenActor(token: string): Promise<UserRecord | undefined> {
+    const user = await findTokenUser(this.db, sha256(token), this.clock.now().toISOString());
+    return user?.active ? user : undefined;
   }
 
   async logout(sessionId: string): Promise<void> {
@@ -147,7 +150,7 @@ export class AccountsService {
   async logoutEverywhere(actor: Actor): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
       const n = await deleteSessionsOfUser(trx, actor.id);
-      await appendAudit(trx, { actor: actor.username, action: 'logout.everywhere', subject: `user:${actor.username}`, after: { sessions: n } });
+      await this.audit.record(trx, { actor, action: 'logout.everywhere', subject: `user:${actor.username}`, after: { sessions: n } });
       return n;
     });
   }
@@ -156,11 +159,11 @@ export class AccountsService {
   async createToken(actor: Actor, name: string, days: number | null): Promise<{ id: string; token: string; name: string; expiresAt: string | null }> {
     const token = `gsm_${randomBytes(32).toString('base64url')}`;
     const id = randomUUID();
-    const now = new Date();
+    const now = this.clock.now();
     const expiresAt = days ? new Date(now.getTime() + days * 86_400_000).toISOString() : null;
     await this.db.transaction().execute(async (trx) => {
       await insertToken(trx, { id, userId: actor.id, name, tokenHash: sha256(token), createdAt: now.toISOString(), expiresAt });
-      await appendAudit(trx, { actor: actor.username, action: 'token.create', subject: `user:${actor.username}`, after: { id, name, expiresAt } });
+      await this.audit.record(trx, { actor, action: 'token.create', subject: `user:${actor.username}`, after: { id, name, expiresAt } });
     });
     return { id, token, name, expiresAt };
   }
@@ -169,13 +172,13 @@ export class AccountsService {
     return (await listUsers(this.db)).map(viewOf);
   }
 
-  async getUser(username: string): Promise<User> {
+  async getUser(username: string): Promise<UserRecord> {
     const user = await findUserByUsername(this.db, username);
     if (!user) throw notFound(`no user ${username}`);
     return user;
   }
 
-  async findById(id: string): Promise<User | undefined> {
+  async findById(id: string): Promise<UserRecord | undefined> {
     return findUserById(this.db, id);
   }
 
@@ -198,7 +201,7 @@ export class AccountsService {
   }
 
   /** Creates a user with the given password, or a generated one that is returned once. */
-  async createUser(input: NewUserInput, by: string | null): Promise<{ user: UserView; password?: string }> {
+  async createUser(actor: Actor | null, input: NewUserInput): Promise<{ user: UserView; password?: string }> {
     const username = input.username.toLowerCase();
     if (!new RegExp(USERNAME_PATTERN).test(username)) {
       throw invalid('invalid username', [{ path: '/username', message: 'use 3–64 characters: lower-case letters, digits, dot, dash or underscore' }]);
@@ -210,8 +213,8 @@ export class AccountsService {
     const scope = await this.checkScope(input.role, input.agency, input.ministry);
     if (await findUserByUsername(this.db, username)) throw conflict(`user ${username} already exists`);
     const password = input.password ?? generatePassword();
-    const now = new Date().toISOString();
-    const user: User = {
+    const now = this.clock.now().toISOString();
+    const user: UserRecord = {
       id: randomUUID(),
       username,
       role: input.role,
@@ -219,22 +222,22 @@ export class AccountsService {
       ministry: scope.ministry,
       displayName: input.displayName ?? null,
       passwordHash: await hashPassword(password),
-      active: 1,
+      active: true,
       createdAt: now,
       updatedAt: now,
     };
     await this.db.transaction().execute(async (trx) => {
       if (await findUserByUsername(trx, username)) throw conflict(`user ${username} already exists`);
       await insertUser(trx, user);
-      await appendAudit(trx, { actor: by, action: 'user.create', subject: `user:${username}`, after: auditedUser(user) });
+      await this.audit.record(trx, { actor, action: 'user.create', subject: `user:${username}`, after: auditedUser(user) });
     });
     return { user: viewOf(user), ...(input.password === undefined ? { password } : {}) };
   }
 
   /** Changes role or scope, (de)activates, or resets the password (a generated one is returned once). */
-  async updateUser(username: string, changes: UserChanges, by: string): Promise<{ user: UserView; password?: string }> {
+  async updateUser(actor: Actor, username: string, changes: UserChanges): Promise<{ user: UserView; password?: string }> {
     const before = await this.getUser(username);
-    const role = changes.role ?? (before.role as Role);
+    const role = changes.role ?? before.role;
     const roleOrScopeChanged = changes.role !== undefined || changes.agency !== undefined || changes.ministry !== undefined;
     const scope = roleOrScopeChanged
       ? await this.checkScope(role, changes.agency === undefined ? (scopeOfRole(role) === 'agency' ? before.agencyCode : null) : changes.agency, changes.ministry === undefined ? (scopeOfRole(role) === 'ministry' ? before.ministry : null) : changes.ministry)
@@ -244,15 +247,15 @@ export class AccountsService {
     }
     const generated = changes.resetPassword && changes.password === undefined ? generatePassword() : undefined;
     const newPassword = changes.password ?? generated;
-    const after: User = {
+    const after: UserRecord = {
       ...before,
       role,
       agencyCode: scope.agency,
       ministry: scope.ministry,
       displayName: changes.displayName === undefined ? before.displayName : changes.displayName,
-      active: changes.active === undefined ? before.active : changes.active ? 1 : 0,
+      active: changes.active ?? before.active,
       passwordHash: newPassword ? await hashPassword(newPassword) : before.passwordHash,
-      updatedAt: new Date().toISOString(),
+      updatedAt: this.clock.now().toISOString(),
     };
     await this.db.transaction().execute(async (trx) => {
       await updateUser(trx, before.id, after);
@@ -261,8 +264,8 @@ export class AccountsService {
         await deleteSessionsOfUser(trx, before.id);
         await deleteTokensOfUser(trx, before.id);
       }
-      await appendAudit(trx, {
-        actor: by,
+      await this.audit.record(trx, {
+        actor,
         action: newPassword && !roleOrScopeChanged ? 'user.password-reset' : 'user.update',
         subject: `user:${before.username}`,
         before: auditedUser(before),

@@ -2,10 +2,11 @@
 import { parse } from 'csv-parse/sync';
 import type { Kysely } from 'kysely';
 import type { Agency, Database } from '../db/types.js';
-import { GRADES, seesAgency, type Actor, type Grade } from '../domain/roles.js';
+import { AGENCY_CODE_PATTERN, GRADES, seesAgency, visibilityOf, type Actor, type Grade } from '../domain/roles.js';
 import { deleteAgencyGrade, findAgency, gradesOf, insertAgency, listAgencies, setAgencyGrade, updateAgency, type AgencyFilter } from '../repositories/agency.repository.js';
 import { findCycle } from '../repositories/cycle.repository.js';
-import { appendAudit } from './audit.service.js';
+import type { AuditService } from './audit.service.js';
+import { isoNow, type Clock } from './clock.js';
 import { conflict, forbidden, invalid, notFound, type ProblemDetail } from './errors.js';
 
 export interface AgencyView {
@@ -28,7 +29,6 @@ export interface AgencyChanges {
   grades?: Record<string, Grade | null>;
 }
 
-export const AGENCY_CODE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$';
 const CSV_COLUMNS = ['code', 'name', 'ministry', 'grade'] as const;
 
 export interface ImportReport {
@@ -40,15 +40,15 @@ export interface ImportReport {
 
 /** Which agencies an actor sees; assessors see those of their assigned assessments (passed in). */
 export function agencyFilterFor(actor: Actor, assigned: readonly string[] = []): AgencyFilter {
-  switch (actor.role) {
-    case 'office':
+  const v = visibilityOf(actor);
+  switch (v.kind) {
+    case 'all':
       return {};
     case 'agency':
-    case 'ciso':
-      return { codes: actor.agency ? [actor.agency] : [] };
+      return { codes: v.agency ? [v.agency] : [] };
     case 'ministry':
-      return { ministry: actor.ministry ?? '' };
-    case 'assessor':
+      return { ministry: v.ministry ?? '' };
+    case 'assigned':
       return { codes: assigned };
   }
 }
@@ -56,6 +56,8 @@ export function agencyFilterFor(actor: Actor, assigned: readonly string[] = []):
 export class AgencyService {
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
     /** Agency codes of the assessments assigned to an assessor. */
     private readonly assignedAgencies: (actor: Actor) => Promise<string[]> = () => Promise.resolve([]),
   ) {}
@@ -92,12 +94,12 @@ export class AgencyService {
     const details = await this.checkGrades(input.grades, '/grades');
     if (details.length > 0) throw invalid('invalid grades', details);
     if (await findAgency(this.db, input.code)) throw conflict(`agency ${input.code} already exists`);
-    const now = new Date().toISOString();
+    const now = isoNow(this.clock);
     const agency = { code: input.code, name: input.name.trim(), ministry: input.ministry.trim(), createdAt: now, updatedAt: now };
     await this.db.transaction().execute(async (trx) => {
       await insertAgency(trx, agency);
       for (const [year, grade] of Object.entries(input.grades ?? {})) await setAgencyGrade(trx, input.code, Number(year), grade);
-      await appendAudit(trx, { actor: actor.username, action: 'agency.create', subject: `agency:${input.code}`, after: { ...input, name: agency.name, ministry: agency.ministry } });
+      await this.audit.record(trx, { actor, action: 'agency.create', subject: `agency:${input.code}`, after: { ...input, name: agency.name, ministry: agency.ministry } });
     });
     return this.get(actor, input.code);
   }
@@ -108,12 +110,12 @@ export class AgencyService {
     const details = await this.checkGrades(changes.grades, '/grades');
     if (details.length > 0) throw invalid('invalid grades', details);
     await this.db.transaction().execute(async (trx) => {
-      await updateAgency(trx, code, { name: changes.name?.trim(), ministry: changes.ministry?.trim(), updatedAt: new Date().toISOString() });
+      await updateAgency(trx, code, { name: changes.name?.trim(), ministry: changes.ministry?.trim(), updatedAt: isoNow(this.clock) });
       for (const [year, grade] of Object.entries(changes.grades ?? {})) {
         if (grade === null) await deleteAgencyGrade(trx, code, Number(year));
         else await setAgencyGrade(trx, code, Number(year), grade);
       }
-      await appendAudit(trx, { actor: actor.username, action: 'agency.update', subject: `agency:${code}`, before, after: changes });
+      await this.audit.record(trx, { actor, action: 'agency.update', subject: `agency:${code}`, before, after: changes });
     });
     return this.get(actor, code);
   }
@@ -165,7 +167,7 @@ export class AgencyService {
     let created = 0;
     let updated = 0;
     await this.db.transaction().execute(async (trx) => {
-      const now = new Date().toISOString();
+      const now = isoNow(this.clock);
       for (const row of valid) {
         const existing = await findAgency(trx, row.code);
         if (existing) {
@@ -177,7 +179,7 @@ export class AgencyService {
         }
         await setAgencyGrade(trx, row.code, cycleYear, row.grade);
       }
-      await appendAudit(trx, { actor: actor?.username ?? null, action: 'agency.import', subject: `cycle:${cycleYear}`, after: { rows: valid.length, created, updated, agencies: valid.map((r) => [r.code, r.grade]) } });
+      await this.audit.record(trx, { actor, action: 'agency.import', subject: `cycle:${cycleYear}`, after: { rows: valid.length, created, updated, agencies: valid.map((r) => [r.code, r.grade]) } });
     });
     return { cycle: cycleYear, rows: valid.length, created, updated };
   }

@@ -1,9 +1,11 @@
-// The assessor register (DOMAIN.md §1): qualification (certified on, valid until) and affiliations.
+// The assessor register (docs/domain.md §1): qualification (certified on, valid until) and affiliations.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { findAgency } from '../repositories/agency.repository.js';
 import { findQualification, findUserByUsername, upsertQualification } from '../repositories/user.repository.js';
-import { appendAudit } from './audit.service.js';
+import type { Actor } from '../domain/roles.js';
+import type { AuditService } from './audit.service.js';
+import { isoNow, type Clock } from './clock.js';
 import { invalid, notFound, type ProblemDetail } from './errors.js';
 
 /** An agency the assessor belongs to (no cycle: always) or worked for in one cycle. */
@@ -21,7 +23,11 @@ export interface Qualification {
 }
 
 export class AssessorService {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
 
   private async assessor(username: string) {
     const user = await findUserByUsername(this.db, username);
@@ -36,7 +42,7 @@ export class AssessorService {
     return { username, certifiedOn: row.certifiedOn, validUntil: row.validUntil, affiliations: JSON.parse(row.affiliations) as Affiliation[] };
   }
 
-  async put(username: string, input: Omit<Qualification, 'username'>, by: string | null): Promise<Qualification> {
+  async put(actor: Actor | null, username: string, input: Omit<Qualification, 'username'>): Promise<Qualification> {
     const user = await this.assessor(username);
     const details: ProblemDetail[] = [];
     if (user.role !== 'assessor') details.push({ path: '/', message: `${username} is not an assessor (role ${user.role})` });
@@ -48,9 +54,9 @@ export class AssessorService {
     const before = await findQualification(this.db, user.id);
     const record = { certifiedOn: input.certifiedOn, validUntil: input.validUntil, affiliations: input.affiliations };
     await this.db.transaction().execute(async (trx) => {
-      await upsertQualification(trx, { userId: user.id, ...record, affiliations: JSON.stringify(record.affiliations), updatedAt: new Date().toISOString() });
-      await appendAudit(trx, {
-        actor: by,
+      await upsertQualification(trx, { userId: user.id, ...record, affiliations: JSON.stringify(record.affiliations), updatedAt: isoNow(this.clock) });
+      await this.audit.record(trx, {
+        actor,
         action: 'assessor.qualification',
         subject: `user:${username}`,
         before: before ? { certifiedOn: before.certifiedOn, validUntil: before.validUntil, affiliations: JSON.parse(before.affiliations) as unknown } : null,

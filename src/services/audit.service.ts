@@ -1,17 +1,54 @@
-// Audit trail (DOMAIN.md §4): every change appends an entry holding the previous entry's hash.
+// The audit trail (docs/domain.md §6): a closed list of actions, one helper that appends an entry
+// holding the previous entry's hash (before → after), verification, and the office's listing.
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { canonicalJson } from '../domain/canonical-json.js';
 import type { AuditEntry, Database } from '../db/types.js';
-import { auditEntriesInOrder, claimNextAuditSeq, insertAuditEntry, readAuditHead } from '../repositories/audit.repository.js';
+import type { Actor } from '../domain/roles.js';
+import { auditEntriesInOrder, claimNextAuditSeq, insertAuditEntry, listAuditEntries, readAuditHead, type AuditQuery } from '../repositories/audit.repository.js';
+import type { Clock } from './clock.js';
 
-export interface AuditEvent {
-  actor: string | null;
-  action: string;
-  subject: string;
-  before?: unknown;
-  after?: unknown;
-}
+/** Every action the trail records; docs/domain.md §7 says what each entry's before and after hold. */
+export const AUDIT_ACTIONS = [
+  'login',
+  'login.failed',
+  'logout.everywhere',
+  'token.create',
+  'user.create',
+  'user.update',
+  'user.password-reset',
+  'agency.create',
+  'agency.update',
+  'agency.import',
+  'cycle.create',
+  'cycle.update',
+  'assessor.qualification',
+  'assessment.create',
+  'assessment.read',
+  'assessment.submit',
+  'assessment.review',
+  'assessment.return',
+  'assessment.accept',
+  'assessment.reopen',
+  'assignment.put',
+  'answer.put',
+  'answer.confirm',
+  'scope.put',
+  'comment.add',
+  'evidence.add',
+  'evidence.read',
+  'sheet.export',
+  'sheet.import',
+  'assessor-rating.put',
+  'assessor-rating.withdraw',
+  'scope-decision.put',
+  'override.put',
+  'finding.put',
+  'result.read',
+  'demo.seeded',
+  'demo.fill-in',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -32,13 +69,14 @@ export function hashAuditEntry(entry: Omit<AuditEntry, 'hash'>): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-/** Appends one entry inside the caller's transaction, so the change and its entry commit together. */
-export async function appendAudit(trx: Transaction<Database>, event: AuditEvent, at = new Date().toISOString()): Promise<AuditEntry> {
-  const { seq, prevHash } = await claimNextAuditSeq(trx);
-  const body = { seq, at, actor: event.actor, action: event.action, subject: event.subject, before: json(event.before), after: json(event.after), prevHash };
-  const entry = { ...body, hash: hashAuditEntry(body) };
-  await insertAuditEntry(trx, entry);
-  return entry;
+/** What an entry records: who did what to which thing, and the thing before and after. */
+export interface AuditEvent {
+  actor: Actor | null;
+  action: AuditAction;
+  /** `kind:id`, e.g. `assessment:<id>`, `user:<name>`, `agency:<code>`, `cycle:<year>`. */
+  subject: string;
+  before?: unknown;
+  after?: unknown;
 }
 
 export interface AuditVerification {
@@ -46,6 +84,49 @@ export interface AuditVerification {
   entries: number;
   head: string;
   firstBad?: { seq: number; reason: string };
+}
+
+export interface AuditView {
+  seq: number;
+  at: string;
+  actor: string | null;
+  action: string;
+  subject: string;
+  before: unknown;
+  after: unknown;
+  prevHash: string;
+  hash: string;
+}
+
+export class AuditService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Appends one entry inside the caller's transaction, so the change and its entry commit together. */
+  async record(trx: Transaction<Database>, event: AuditEvent): Promise<AuditEntry> {
+    const { seq, prevHash } = await claimNextAuditSeq(trx);
+    const body = { seq, at: this.clock.now().toISOString(), actor: event.actor?.username ?? null, action: event.action, subject: event.subject, before: json(event.before), after: json(event.after), prevHash };
+    const entry = { ...body, hash: hashAuditEntry(body) };
+    await insertAuditEntry(trx, entry);
+    return entry;
+  }
+
+  /** Records a read (or anything else that changes nothing) in a transaction of its own. */
+  async recordAlone(event: AuditEvent): Promise<void> {
+    await this.db.transaction().execute((trx) => this.record(trx, event));
+  }
+
+  /** Entries newest first, filtered, with before and after as JSON values. */
+  async list(query: AuditQuery): Promise<AuditView[]> {
+    const rows = await listAuditEntries(this.db, query);
+    return rows.map((r) => ({ ...r, before: r.before === null ? null : (JSON.parse(r.before) as unknown), after: r.after === null ? null : (JSON.parse(r.after) as unknown) }));
+  }
+
+  verify(): Promise<AuditVerification> {
+    return verifyAudit(this.db);
+  }
 }
 
 /** Walks the chain from the genesis hash; names the first entry whose link or hash does not hold. */

@@ -1,9 +1,10 @@
-// Cycles (DOMAIN.md §2): the questionnaire each ROC year pins, its target, grades in scope, deadline and KPI.
+// Cycles (docs/domain.md §2): the questionnaire each ROC year pins, its target, grades in scope, deadline and KPI.
 import type { Kysely } from 'kysely';
 import type { Cycle, Database } from '../db/types.js';
-import type { Grade } from '../domain/roles.js';
+import type { Actor, Grade } from '../domain/roles.js';
 import { countCycles, findCycle, insertCycle, listCycles, updateCycle } from '../repositories/cycle.repository.js';
-import { appendAudit } from './audit.service.js';
+import type { AuditService } from './audit.service.js';
+import { isoNow, type Clock } from './clock.js';
 import { conflict, invalid, notFound } from './errors.js';
 import type { QuestionnaireService } from './questionnaire.service.js';
 
@@ -59,6 +60,8 @@ export class CycleService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly questionnaires: QuestionnaireService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   async list(): Promise<CycleView[]> {
@@ -74,7 +77,7 @@ export class CycleService {
   /** Loads the shipped cycles 106–109 into a database that has none. */
   async seedShipped(): Promise<boolean> {
     if ((await countCycles(this.db)) > 0) return false;
-    for (const cycle of SHIPPED_CYCLES) await this.create(cycle, null);
+    for (const cycle of SHIPPED_CYCLES) await this.create(null, cycle);
     return true;
   }
 
@@ -95,10 +98,10 @@ export class CycleService {
     return { year: input.year, questionnaire, targetLevel, grades: [...new Set(grades)].sort(), kpi: { ...kpi, grades: [...new Set(kpi.grades)].sort() }, deadline: input.deadline !== undefined ? input.deadline : (current?.deadline ?? null), closed: current?.closed ?? false };
   }
 
-  async create(input: CycleInput, by: string | null): Promise<CycleView> {
+  async create(actor: Actor | null, input: CycleInput): Promise<CycleView> {
     if (await findCycle(this.db, input.year)) throw conflict(`cycle ${input.year} already exists`);
     const cycle = await this.resolve(input);
-    const now = new Date().toISOString();
+    const now = isoNow(this.clock);
     await this.db.transaction().execute(async (trx) => {
       await insertCycle(trx, {
         year: cycle.year,
@@ -111,12 +114,12 @@ export class CycleService {
         createdAt: now,
         updatedAt: now,
       });
-      await appendAudit(trx, { actor: by, action: 'cycle.create', subject: `cycle:${cycle.year}`, after: cycle });
+      await this.audit.record(trx, { actor, action: 'cycle.create', subject: `cycle:${cycle.year}`, after: cycle });
     });
     return cycle;
   }
 
-  async update(year: number, changes: CycleChanges, by: string): Promise<CycleView> {
+  async update(actor: Actor, year: number, changes: CycleChanges): Promise<CycleView> {
     const current = await this.get(year);
     if (current.closed) throw conflict(`cycle ${year} is closed`);
     const cycle = await this.resolve({ ...changes, year, questionnaire: changes.questionnaire ?? current.questionnaire }, current);
@@ -127,9 +130,9 @@ export class CycleService {
         grades: JSON.stringify(cycle.grades),
         kpi: JSON.stringify(cycle.kpi),
         deadline: cycle.deadline,
-        updatedAt: new Date().toISOString(),
+        updatedAt: isoNow(this.clock),
       });
-      await appendAudit(trx, { actor: by, action: 'cycle.update', subject: `cycle:${year}`, before: current, after: cycle });
+      await this.audit.record(trx, { actor, action: 'cycle.update', subject: `cycle:${year}`, before: current, after: cycle });
     });
     return cycle;
   }

@@ -2,10 +2,10 @@
 // evidence, an NA, an out-of-scope process, an uploaded file, comments, assessor ratings with reasons,
 // an override, findings, returns, acceptances with sealed records, and a reopened-and-re-accepted one.
 import { randomUUID } from 'node:crypto';
-import type { Actor, Role } from '../domain/roles.js';
+import type { Actor } from '../domain/roles.js';
+import { actorOf } from './accounts.service.js';
 import type { QuestionnaireIndex } from '../domain/questionnaire.js';
 import * as repo from '../repositories/assessment.repository.js';
-import { appendAudit } from './audit.service.js';
 import type { Services } from './index.js';
 
 type Profile = 'strong' | 'steady' | 'uneven';
@@ -19,8 +19,8 @@ function ratingFor(profile: Profile, level: number, n: number): 'F' | 'L' | 'P' 
   return n % 3 === 0 ? 'P' : 'L';
 }
 
-async function fillIn(services: Services, index: QuestionnaireIndex, assessmentId: string, by: string, profile: Profile, options: { upTo: number; outOfScope?: string; share?: number }) {
-  const at = new Date().toISOString();
+async function fillIn(services: Services, index: QuestionnaireIndex, assessmentId: string, by: Actor, profile: Profile, options: { upTo: number; outOfScope?: string; share?: number }) {
+  const at = services.clock.now().toISOString();
   let n = 0;
   await services.handle.db.transaction().execute(async (trx) => {
     for (const [i, p] of index.processes.entries()) {
@@ -32,40 +32,37 @@ async function fillIn(services: Services, index: QuestionnaireIndex, assessmentI
           n++;
           const na = p.id === 'DET-04' && ind.id === 'BP5';
           const rating = na ? 'NA' : ratingFor(profile, attr.level, n);
-          await repo.insertAnswer(trx, {
-            assessmentId,
-            process: p.id,
-            indicator: ind.id,
+          await repo.insertAnswerIfAbsent(trx, assessmentId, p.id, ind.id, {
             rating,
             evidence: na ? null : `${p.id} ${ind.id}：${attr.level <= 1 ? '執行紀錄與簽核文件' : attr.level === 2 ? '年度工作計畫、追蹤表及文件管制紀錄' : '標準作業程序書及各單位實施紀錄'}（示範）`,
             note: null,
             justification: na ? '本機關無所屬或所監督機關，無須轉知情資' : null,
             revision: 1,
-            unconfirmed: 0,
+            unconfirmed: false,
             updatedAt: at,
-            updatedBy: by,
+            updatedBy: by.username,
           });
         }
       }
     }
     if (options.outOfScope) {
-      await repo.upsertScope(trx, { assessmentId, process: options.outOfScope, inScope: 0, justification: '本機關無自行或委外開發之資通系統，網站採共用平臺', updatedAt: at, updatedBy: by });
+      await repo.upsertScope(trx, assessmentId, { process: options.outOfScope, inScope: false, justification: '本機關無自行或委外開發之資通系統，網站採共用平臺', updatedAt: at, updatedBy: by.username });
     }
-    await appendAudit(trx, { actor: by, action: 'demo.fill-in', subject: `assessment:${assessmentId}`, after: { answers: n, profile } });
+    await services.audit.record(trx, { actor: by, action: 'demo.fill-in', subject: `assessment:${assessmentId}`, after: { answers: n, profile } });
   });
 }
 
 export async function seedDemoAssessments(services: Services): Promise<void> {
   const office: Actor = { ...(await actor(services, 'office')) };
   const assessor = await actor(services, 'assessor');
-  const today = new Date();
+  const today = services.clock.now();
   const iso = (d: Date) => d.toISOString().slice(0, 10);
-  await services.assessors.put('assessor', { certifiedOn: iso(new Date(today.getTime() - 365 * 86_400_000)), validUntil: iso(new Date(today.getTime() + 2 * 365 * 86_400_000)), affiliations: [{ agency: 'MOEA-003', note: '兼任顧問' }] }, null);
+  await services.assessors.put(null, 'assessor', { certifiedOn: iso(new Date(today.getTime() - 365 * 86_400_000)), validUntil: iso(new Date(today.getTime() + 2 * 365 * 86_400_000)), affiliations: [{ agency: 'MOEA-003', note: '兼任顧問' }] });
 
   const cisoOf = async (agency: string): Promise<Actor> => {
     if (agency === 'MOI-001') return actor(services, 'ciso');
     const username = `ciso.${agency.toLowerCase()}`;
-    await services.accounts.createUser({ username, role: 'ciso', agency, displayName: `${agency} 資安長` }, null);
+    await services.accounts.createUser(null, { username, role: 'ciso', agency, displayName: `${agency} 資安長` });
     return actor(services, username);
   };
 
@@ -76,7 +73,7 @@ export async function seedDemoAssessments(services: Services): Promise<void> {
   /** Filled in, submitted by the CISO, reviewed and accepted by the assessor. */
   const accepted = async (agency: string, cycle: number, index: QuestionnaireIndex, profile: Profile, ciso: Actor) => {
     const id = await make(agency, cycle);
-    await fillIn(services, index, id, ciso.username, profile, { upTo: Math.max(index.targetLevel ?? 1, 3) });
+    await fillIn(services, index, id, ciso, profile, { upTo: Math.max(index.targetLevel ?? 1, 3) });
     await services.reviews.assign(office, id, 'assessor');
     await services.assessments.submit(ciso, id);
     await services.reviews.review(assessor, id);
@@ -94,15 +91,15 @@ export async function seedDemoAssessments(services: Services): Promise<void> {
 
   // 109 draft: pre-filled from 108, partly confirmed, with a file, a scope decision and a comment.
   const draft = (await services.assessments.create(moiCiso, { agency: 'MOI-001', cycle: 109, prefillFrom: 108 })).id;
-  await services.assessments.confirm(moiCiso, draft, 'GOV-01', 'BP1');
-  await services.assessments.putScope(moiCiso, draft, 'TEC-03', { inScope: false, justification: '本機關無自行或委外開發之資通系統' });
-  await services.assessments.addEvidence(moiCiso, draft, { process: 'GOV-01', indicator: 'BP1', name: '資通安全政策.txt', bytes: Buffer.from('內政部資訊中心（示範）資通安全政策\n第 3 版，109 年 2 月 1 日經資通安全長核定。\n', 'utf8') });
-  await services.assessments.comment(moiCiso, draft, '109 年度自評由資訊室彙整，預計 10 月底前送出。');
+  await services.answers.confirm(moiCiso, draft, 'GOV-01', 'BP1');
+  await services.answers.putScope(moiCiso, draft, 'TEC-03', { inScope: false, justification: '本機關無自行或委外開發之資通系統' });
+  await services.evidence.add(moiCiso, draft, { process: 'GOV-01', indicator: 'BP1', name: '資通安全政策.txt', bytes: Buffer.from('內政部資訊中心（示範）資通安全政策\n第 3 版，109 年 2 月 1 日經資通安全長核定。\n', 'utf8') });
+  await services.answers.comment(moiCiso, draft, '109 年度自評由資訊室彙整，預計 10 月底前送出。');
 
   // 109 submitted, waiting for its review.
   const moi2 = await cisoOf('MOI-002');
   const submitted = await make('MOI-002', 109);
-  await fillIn(services, i109, submitted, moi2.username, 'steady', { upTo: 3 });
+  await fillIn(services, i109, submitted, moi2, 'steady', { upTo: 3 });
   await services.reviews.assign(office, submitted, 'assessor');
   await services.assessments.submit(moi2, submitted);
 
@@ -118,8 +115,8 @@ export async function seedDemoAssessments(services: Services): Promise<void> {
   await services.reviews.rate(assessor, returned, 'MGT-03', 'BP2', { rating: 'P', reason: '專職人員 2 人未達 12 小時專業訓練' });
   await services.reviews.return(assessor, returned, '請補充 MGT-03 專業訓練時數佐證，並說明未達時數人員之補訓安排。');
   const answer = (await repo.findAnswer(services.handle.db, returned, 'MGT-03', 'BP2'))!;
-  await services.assessments.putAnswer(motc, returned, 'MGT-03', 'BP2', { rating: 'L', evidence: '專業訓練時數統計表：4 人中 3 人達 12 小時，1 人已排定 12 月補訓', revision: answer.revision });
-  await services.assessments.comment(motc, returned, '已補充訓練時數統計表及補訓計畫。');
+  await services.answers.put(motc, returned, 'MGT-03', 'BP2', { rating: 'L', evidence: '專業訓練時數統計表：4 人中 3 人達 12 小時，1 人已排定 12 月補訓', revision: answer.revision });
+  await services.answers.comment(motc, returned, '已補充訓練時數統計表及補訓計畫。');
 
   // 109 accepted after a return, with assessor changes, an override and findings; then reopened and re-accepted.
   const mohw = await cisoOf('MOHW-001');
@@ -134,10 +131,9 @@ export async function seedDemoAssessments(services: Services): Promise<void> {
   await services.reviews.rate(assessor, done, 'TEC-02', 'BP3', { rating: 'F', reason: '申覆補正後落實率達 97%' });
   await services.reviews.accept(assessor, done);
 
-  await services.handle.db.transaction().execute((trx) => appendAudit(trx, { actor: null, action: 'demo.seeded', subject: 'demo', after: { assessments: [a108, b108, draft, submitted, inReview, returned, done].length, id: randomUUID() } }));
+  await services.audit.recordAlone({ actor: null, action: 'demo.seeded', subject: 'demo', after: { assessments: [a108, b108, draft, submitted, inReview, returned, done].length, id: randomUUID() } });
 }
 
 async function actor(services: Services, username: string): Promise<Actor> {
-  const user = await services.accounts.getUser(username);
-  return { id: user.id, username: user.username, role: user.role as Role, agency: user.agencyCode, ministry: user.ministry };
+  return actorOf(await services.accounts.getUser(username));
 }

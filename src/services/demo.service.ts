@@ -42,7 +42,7 @@ export async function seedDemo(services: Services): Promise<DemoUser[]> {
   }
   const users: DemoUser[] = [];
   for (const u of DEMO_USERS) {
-    const { password } = await services.accounts.createUser({ username: u.username, role: u.role, agency: u.agency ?? null, ministry: u.ministry ?? null, displayName: u.displayName }, null);
+    const { password } = await services.accounts.createUser(null, { username: u.username, role: u.role, agency: u.agency ?? null, ministry: u.ministry ?? null, displayName: u.displayName });
     users.push({ username: u.username, role: u.role, password: password!, scope: u.agency ?? u.ministry ?? '' });
   }
   await seedDemoAssessments(services);

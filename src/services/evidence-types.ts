@@ -1,4 +1,4 @@
-// Evidence file types recognised by their content, never by their name (API.md's accepted list).
+// Evidence file types recognised by their content, never by their name (docs/api.md's accepted list).
 import { fileTypeFromBuffer } from 'file-type';
 
 export const ACCEPTED_TYPES: Record<string, string> = {

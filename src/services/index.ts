@@ -2,22 +2,35 @@
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
+import type { Actor } from '../domain/roles.js';
 import { loadCatalog } from '../questionnaires/loader.js';
+import { hasAnyUserOrAgency } from '../repositories/user.repository.js';
 import { AccountsService } from './accounts.service.js';
 import { AgencyService } from './agency.service.js';
+import { AnswerService } from './answer.service.js';
+import { AssessmentAccess } from './assessment-access.js';
 import { AssessmentService } from './assessment.service.js';
 import { AssessorService } from './assessor.service.js';
-import { ReviewService } from './review.service.js';
-import { SheetService } from './sheet.service.js';
-import type { Actor } from '../domain/roles.js';
+import { AuditService } from './audit.service.js';
+import { systemClock, type Clock } from './clock.js';
 import { CycleService } from './cycle.service.js';
 import { seedDemo, type DemoUser } from './demo.service.js';
+import { EvidenceService } from './evidence.service.js';
 import { QuestionnaireService } from './questionnaire.service.js';
+import { ReviewService } from './review.service.js';
+import { SealService } from './seal.service.js';
+import { SheetService } from './sheet.service.js';
 
 export interface Services {
   handle: DatabaseHandle;
+  clock: Clock;
+  audit: AuditService;
+  access: AssessmentAccess;
   assessments: AssessmentService;
+  answers: AnswerService;
+  evidence: EvidenceService;
   reviews: ReviewService;
+  seals: SealService;
   sheets: SheetService;
   accounts: AccountsService;
   agencies: AgencyService;
@@ -26,30 +39,34 @@ export interface Services {
   questionnaires: QuestionnaireService;
 }
 
-export function createServices(handle: DatabaseHandle, config: Pick<Config, 'sessionHours' | 'uploadMaxMb'>): Services {
+/** Every service of one running app over one database, sharing one clock (tests may pass their own). */
+export function createServices(handle: DatabaseHandle, config: Pick<Config, 'sessionHours' | 'uploadMaxMb'>, clock: Clock = systemClock): Services {
   const { db } = handle;
-  const questionnaires = new QuestionnaireService(db);
-  const assessors = new AssessorService(db);
-  const assessments = new AssessmentService(db, questionnaires, config.uploadMaxMb * 1024 * 1024);
+  const audit = new AuditService(db, clock);
+  const questionnaires = new QuestionnaireService(db, clock);
+  const assessors = new AssessorService(db, audit, clock);
+  const access = new AssessmentAccess(db, questionnaires, audit, clock);
+  const seals = new SealService(db);
+  const assessments = new AssessmentService(db, access, questionnaires, seals, audit, clock);
+  const answers = new AnswerService(access, audit);
   const assignedAgencies = async (actor: Actor) => (await assessments.list(actor, {})).map((a) => a.agency);
   return {
     handle,
+    clock,
+    audit,
+    access,
     assessments,
-    reviews: new ReviewService(db, assessments, assessors),
-    sheets: new SheetService(db, assessments),
-    accounts: new AccountsService(db, config.sessionHours),
-    agencies: new AgencyService(db, assignedAgencies),
+    answers,
+    evidence: new EvidenceService(db, access, audit, config.uploadMaxMb * 1024 * 1024),
+    reviews: new ReviewService(db, access, assessors, seals, audit, clock),
+    seals,
+    sheets: new SheetService(db, access, answers, audit),
+    accounts: new AccountsService(db, config.sessionHours, audit, clock),
+    agencies: new AgencyService(db, audit, clock, assignedAgencies),
     assessors,
-    cycles: new CycleService(db, questionnaires),
+    cycles: new CycleService(db, questionnaires, audit, clock),
     questionnaires,
   };
-}
-
-/** No users and no agencies yet: a first start, whatever the command line may have prepared before. */
-async function isEmpty(db: DatabaseHandle['db']): Promise<boolean> {
-  const users = await db.selectFrom('users').select('id').limit(1).execute();
-  const agencies = await db.selectFrom('agencies').select('code').limit(1).execute();
-  return users.length === 0 && agencies.length === 0;
 }
 
 export interface StartupReport {
@@ -65,7 +82,7 @@ export interface StartupReport {
  */
 export async function prepareDatabase(services: Services, options: { demo: boolean }): Promise<StartupReport> {
   const { applied } = await migrateToLatest(services.handle.db);
-  const empty = await isEmpty(services.handle.db);
+  const empty = !(await hasAnyUserOrAgency(services.handle.db));
   const catalog = loadCatalog();
   const stored = await services.questionnaires.storeShipped(catalog.questionnaires.values());
   services.questionnaires.useCrosswalks(catalog.crosswalks);

@@ -1,6 +1,7 @@
 // Questionnaire versions: the shipped files are stored once; a changed file under a stored version is refused.
 import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
+import type { Clock } from './clock.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { canonicalJson } from '../domain/canonical-json.js';
@@ -30,7 +31,10 @@ export class QuestionnaireService {
   private readonly indexes = new Map<string, QuestionnaireIndex>();
   private readonly crosswalks = new Map<string, Map<string, { process: string; indicator: string }[]>>();
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+  ) {}
 
   /** Stores every shipped version not yet stored; refuses the start if a stored one changed. */
   async storeShipped(loaded: Iterable<LoadedQuestionnaire>): Promise<string[]> {
@@ -52,7 +56,7 @@ export class QuestionnaireService {
         titleEn: q.questionnaire.title.en,
         content: JSON.stringify(q.questionnaire),
         contentSha256: hash,
-        storedAt: new Date().toISOString(),
+        storedAt: this.clock.now().toISOString(),
       });
       stored.push(q.ref);
     }

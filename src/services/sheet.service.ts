@@ -1,16 +1,17 @@
 // Offline fill-in: the assessment as an .xlsx workbook and back. Every bad row is reported with its
 // sheet, row and column; nothing is applied unless every row is valid; an untouched round trip
-// changes nothing.
+// changes nothing. Answers are written through the one write path (answer.service.ts).
 import ExcelJS from 'exceljs';
-import { basePracticesNa, tooManyNa } from '../domain/answers.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
-import { ANSWER_RATINGS, type AnswerRating } from '../domain/questionnaire.js';
+import { checkAnswer, naLimitProblem } from '../domain/answers.js';
+import type { AnswerRating } from '../domain/questionnaire.js';
 import type { Actor } from '../domain/roles.js';
 import * as repo from '../repositories/assessment.repository.js';
-import type { AssessmentService } from './assessment.service.js';
-import { appendAudit } from './audit.service.js';
-import { conflict, invalid, type ProblemDetail } from './errors.js';
+import { subjectOf, type AssessmentAccess } from './assessment-access.js';
+import type { AnswerChange, AnswerService } from './answer.service.js';
+import type { AuditService } from './audit.service.js';
+import { invalid, type ProblemDetail } from './errors.js';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const ANSWERS = 'Answers 填答';
@@ -18,6 +19,7 @@ const SCOPE = 'Scope 範圍';
 const ABOUT = 'About 說明';
 const ANSWER_COLUMNS = ['process', 'indicator', 'attribute', '指標', 'indicator text', 'rating', 'evidence', 'note', 'justification', 'revision'] as const;
 const COL = { process: 1, indicator: 2, rating: 6, evidence: 7, note: 8, justification: 9, revision: 10 } as const;
+const FIELD_COLUMN = { rating: COL.rating, evidence: COL.evidence, note: COL.note, justification: COL.justification } as const;
 const LETTER = (n: number) => String.fromCharCode(64 + n);
 
 const cellText = (v: ExcelJS.CellValue): string | null => {
@@ -36,12 +38,14 @@ const cellText = (v: ExcelJS.CellValue): string | null => {
 export class SheetService {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly assessments: AssessmentService,
+    private readonly access: AssessmentAccess,
+    private readonly answers: AnswerService,
+    private readonly audit: AuditService,
   ) {}
 
   async export(actor: Actor, id: string): Promise<Buffer> {
-    const a = await this.assessments.visible(actor, id);
-    const index = await this.assessments.index(a);
+    const a = await this.access.visible(actor, id);
+    const index = await this.access.index(a);
     const q = index.questionnaire;
     const [answers, scope] = await Promise.all([repo.findAnswers(this.db, a.id), repo.findScope(this.db, a.id)]);
     const byKey = new Map(answers.map((x) => [`${x.process}/${x.indicator}`, x]));
@@ -57,7 +61,7 @@ export class SheetService {
       ['agency', a.agencyCode],
       ['cycle', a.cycleYear],
       ['questionnaire', a.questionnaire],
-      ['status', a.status],
+      ['status', a.state],
       ['how to fill in', '在「Answers 填答」工作表的 rating 欄填 N、P、L、F 或 NA（NA 僅適用於基本實務，並須填 justification）；P、L、F 須填 evidence。請勿更動 process、indicator 與 revision 欄。Fill in rating (N, P, L, F or NA), evidence, note and justification; leave process, indicator and revision as they are.'],
     ]);
     about.getColumn(1).width = 16;
@@ -86,18 +90,18 @@ export class SheetService {
     for (const aspect of q.aspects) {
       for (const p of aspect.processes) {
         const s = scopeOf.get(p.id);
-        scopeSheet.addRow([p.id, p.name['zh-TW'], s?.inScope === 0 ? 'no' : 'yes', s?.justification ?? null]);
+        scopeSheet.addRow([p.id, p.name['zh-TW'], s?.inScope === false ? 'no' : 'yes', s?.justification ?? null]);
       }
     }
     [9, 30, 9, 60].forEach((w, i) => (scopeSheet.getColumn(i + 1).width = w));
-    await this.db.transaction().execute((trx) => appendAudit(trx, { actor: actor.username, action: 'sheet.export', subject: `assessment:${a.id}` }));
+    await this.audit.recordAlone({ actor, action: 'sheet.export', subject: subjectOf(a) });
     return Buffer.from(await wb.xlsx.writeBuffer());
   }
 
   async import(actor: Actor, id: string, bytes: Buffer): Promise<{ answers: number; scope: number }> {
-    const a = await this.assessments.visible(actor, id);
-    this.assessments.agencyEditable(actor, a);
-    const index = await this.assessments.index(a);
+    const a = await this.access.visible(actor, id);
+    this.access.mayEdit(actor, a, 'fill-in');
+    const index = await this.access.index(a);
     const wb = new ExcelJS.Workbook();
     try {
       await wb.xlsx.load(bytes as unknown as ArrayBuffer);
@@ -114,7 +118,7 @@ export class SheetService {
     const problem = (path: string, line: number, column: number | null, message: string) => details.push({ path, line, ...(column ? { column: LETTER(column) } : {}), message });
     const [answers, scope] = await Promise.all([repo.findAnswers(this.db, a.id), repo.findScope(this.db, a.id)]);
     const current = new Map(answers.map((x) => [`${x.process}/${x.indicator}`, x]));
-    const changes: { process: string; indicator: string; rating: AnswerRating; evidence: string | null; note: string | null; justification: string | null; revision: number; existing: boolean }[] = [];
+    const changes: AnswerChange[] = [];
     /** The answers as they would stand after this import, for the NA limit. */
     const finalAnswers = new Map(answers.map((x) => [`${x.process}/${x.indicator}`, { process: x.process, indicator: x.indicator, rating: x.rating }]));
     const seen = new Set<string>();
@@ -141,21 +145,21 @@ export class SheetService {
         if (had) problem(ANSWERS, line, COL.rating, `${key} is answered (${had.rating}); an answer cannot be removed, only changed`);
         return;
       }
-      if (!ANSWER_RATINGS.includes(rating as AnswerRating)) return void problem(ANSWERS, line, COL.rating, `rating "${rating}" is not one of N, P, L, F, NA`);
-      if (rating === 'NA' && !entry.basePractice) problem(ANSWERS, line, COL.rating, 'NA is allowed on base practices only, not on a generic practice');
-      if (rating === 'NA' && !justification) problem(ANSWERS, line, COL.justification, 'NA needs a justification');
+      const problems = checkAnswer(entry, { rating, evidence, note, justification });
+      for (const p of problems) problem(ANSWERS, line, FIELD_COLUMN[p.field], p.message);
+      if (problems.length > 0) return;
       const same = had && had.rating === rating && had.evidence === evidence && had.note === note && had.justification === justification;
       if (same) return;
       if (!/^\d+$/.test(revisionText)) return void problem(ANSWERS, line, COL.revision, `revision "${revisionText}" is not a whole number`);
       const revision = Number(revisionText);
       if (revision !== (had?.revision ?? 0)) return void problem(ANSWERS, line, COL.revision, `${key} changed since this sheet was exported (revision ${had?.revision ?? 0} now, ${revision} in the sheet)`);
-      changes.push({ process, indicator: indicator!, rating: rating as AnswerRating, evidence, note, justification, revision, existing: Boolean(had) });
-      finalAnswers.set(key, { process, indicator: indicator!, rating });
+      changes.push({ process, indicator: indicator!, rating: rating as AnswerRating, evidence, note, justification, revision });
+      finalAnswers.set(key, { process, indicator: indicator!, rating: rating as AnswerRating });
     });
 
     const scopeNow = new Map(scope.map((s) => [s.process, s]));
     const scopeChanges: { process: string; inScope: boolean; justification: string | null }[] = [];
-    const outOfScope = new Set(scope.filter((s) => s.inScope === 0).map((s) => s.process));
+    const outOfScope = new Set(scope.filter((s) => !s.inScope).map((s) => s.process));
     scopeSheet.eachRow((row, line) => {
       if (line === 1) return;
       const process = cellText(row.getCell(1).value);
@@ -167,7 +171,7 @@ export class SheetService {
       const inScope = flag === 'yes';
       if (!inScope && !justification) return void problem(SCOPE, line, 4, 'out of scope needs a justification');
       const had = scopeNow.get(process);
-      const wasIn = had ? had.inScope === 1 : true;
+      const wasIn = had ? had.inScope : true;
       if (wasIn === inScope && (inScope || had?.justification === justification)) return;
       scopeChanges.push({ process, inScope, justification: inScope ? null : justification });
       if (inScope) outOfScope.delete(process);
@@ -176,33 +180,26 @@ export class SheetService {
 
     for (const p of index.processes) {
       if (outOfScope.has(p.id)) continue;
-      const na = basePracticesNa(p, finalAnswers.values());
-      if (tooManyNa(p, na)) details.push({ path: ANSWERS, message: `${p.id}: ${na} of ${p.basePracticeCount} base practices are NA; at most half may be — declare the process out of scope instead` });
+      const message = naLimitProblem(p, finalAnswers.values());
+      if (message) details.push({ path: ANSWERS, message: `${p.id}: ${message}` });
     }
     if (details.length > 0) throw invalid(`${details.length} problems in the workbook; nothing was applied`, details);
     if (changes.length === 0 && scopeChanges.length === 0) return { answers: 0, scope: 0 };
 
-    const at = new Date().toISOString();
-    await this.db.transaction().execute(async (trx) => {
-      const fresh = await repo.findAssessment(trx, a.id);
-      if (fresh?.status !== a.status) throw conflict('the assessment changed state meanwhile');
-      for (const c of changes) {
-        const next = { rating: c.rating, evidence: c.evidence, note: c.note, justification: c.justification, revision: c.revision + 1, unconfirmed: 0, updatedAt: at, updatedBy: actor.username };
-        if (c.existing) {
-          if (!(await repo.updateAnswerAt(trx, { assessmentId: a.id, process: c.process, indicator: c.indicator }, c.revision, next))) throw conflict(`${c.process}/${c.indicator} was changed meanwhile; export the sheet again`);
-        } else {
-          await repo.insertAnswer(trx, { assessmentId: a.id, process: c.process, indicator: c.indicator, ...next });
-        }
-        if (a.status === 'returned') await repo.markAssessorRatingStale(trx, a.id, c.process, c.indicator);
+    await this.access.edit(a, 'fill-in', async (trx, at) => {
+      for (const c of scopeChanges) {
+        const before = scopeNow.get(c.process);
+        await repo.upsertScope(trx, a.id, { ...c, updatedAt: at, updatedBy: actor.username });
+        await this.audit.record(trx, {
+          actor,
+          action: 'scope.put',
+          subject: subjectOf(a),
+          before: before ? { process: c.process, inScope: before.inScope, justification: before.justification } : { process: c.process, inScope: true },
+          after: { ...c, source: 'sheet' },
+        });
       }
-      for (const s of scopeChanges) await repo.upsertScope(trx, { assessmentId: a.id, process: s.process, inScope: s.inScope ? 1 : 0, justification: s.justification, updatedAt: at, updatedBy: actor.username });
-      await repo.updateAssessment(trx, a.id, { updatedAt: at });
-      await appendAudit(trx, {
-        actor: actor.username,
-        action: 'sheet.import',
-        subject: `assessment:${a.id}`,
-        after: { answers: changes.map((c) => ({ process: c.process, indicator: c.indicator, rating: c.rating, revision: c.revision + 1 })), scope: scopeChanges },
-      });
+      await this.answers.writeAnswers(trx, actor, a, index, changes, at, 'sheet');
+      await this.audit.record(trx, { actor, action: 'sheet.import', subject: subjectOf(a), after: { answers: changes.length, scope: scopeChanges.length } });
     });
     return { answers: changes.length, scope: scopeChanges.length };
   }

@@ -1,4 +1,5 @@
-// The database commands through `npm run --silent cli`, on a fresh database of each kind.
+// The database commands, run in-process as `npm run --silent cli` runs them (test/helpers/cli.ts), on a
+// fresh database of each kind.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,13 +7,13 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runNpmCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.js';
 
 describe.each(databaseKinds)('database commands on $name', (kind) => {
   let db: TestDatabase;
   let dir: string;
-  const cli = (args: string[], input?: string) => runNpmCli(args, { env: { DATABASE_URL: db.url }, ...(input === undefined ? {} : { input }) });
+  const cli = (args: string[], input?: string) => runCli(args, { env: { DATABASE_URL: db.url }, ...(input === undefined ? {} : { input }) });
 
   beforeAll(async () => {
     db = await kind.create();
@@ -22,56 +23,56 @@ describe.each(databaseKinds)('database commands on $name', (kind) => {
     await db?.drop();
   });
 
-  it('migrates on demand', () => {
-    const first = cli(['migrate']);
+  it('migrates on demand', async () => {
+    const first = await cli(['migrate']);
     expect(first.stderr).toBe('');
     expect(first.stdout).toBe('applied 0001_accounts_agencies_cycles, 0002_assessments\n');
-    expect(cli(['migrate']).stdout).toBe('the database is up to date\n');
+    expect((await cli(['migrate'])).stdout).toBe('the database is up to date\n');
   });
 
-  it('imports agencies from CSV, refusing a bad file whole with line numbers', () => {
+  it('imports agencies from CSV, refusing a bad file whole with line numbers', async () => {
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'code,name,ministry,grade\nA-1,甲,內政部,A\nA-2,乙,內政部,F\n');
-    const refused = cli(['import-agencies', '--cycle', '109', bad]);
+    const refused = await cli(['import-agencies', '--cycle', '109', bad]);
     expect(refused.status).toBe(1);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toContain(`${bad}:3: grade: grade "F" is not one of A, B, C, D, E`);
     const good = join(dir, 'good.csv');
     writeFileSync(good, '\uFEFFcode,name,ministry,grade\nA-1,甲,內政部,A\nA-2,乙,內政部,B\n');
-    const imported = cli(['import-agencies', '--cycle', '109', good]);
+    const imported = await cli(['import-agencies', '--cycle', '109', good]);
     expect(imported.status).toBe(0);
     expect(imported.stdout).toBe('imported 2 agencies for cycle 109: 2 created, 0 updated\n');
   });
 
-  it('creates users with a generated password shown once, or one read from stdin', () => {
-    const generated = cli(['create-user', '--role', 'ciso', '--username', 'ciso1', '--agency', 'A-1']);
+  it('creates users with a generated password shown once, or one read from stdin', async () => {
+    const generated = await cli(['create-user', '--role', 'ciso', '--username', 'ciso1', '--agency', 'A-1']);
     expect(generated.status).toBe(0);
     expect(generated.stdout).toMatch(/^created user ciso1 \(ciso, agency A-1\)\npassword: [A-Za-z0-9]{20}\n$/);
-    const given = cli(['create-user', '--role', 'office', '--username', 'boss', '--password-stdin'], 'a long enough password\n');
+    const given = await cli(['create-user', '--role', 'office', '--username', 'boss', '--password-stdin'], 'a long enough password\n');
     expect(given.stdout).toBe('created user boss (office)\n');
-    const again = cli(['create-user', '--role', 'office', '--username', 'boss']);
+    const again = await cli(['create-user', '--role', 'office', '--username', 'boss']);
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(/user boss already exists/);
-    const badRole = cli(['create-user', '--role', 'king', '--username', 'x']);
+    const badRole = await cli(['create-user', '--role', 'king', '--username', 'x']);
     expect(badRole.status).toBe(1);
     expect(badRole.stderr).toMatch(/--role must be one of/);
-    const noAgency = cli(['create-user', '--role', 'agency', '--username', 'lost']);
+    const noAgency = await cli(['create-user', '--role', 'agency', '--username', 'lost']);
     expect(noAgency.status).toBe(1);
     expect(noAgency.stderr).toMatch(/agency/);
   });
 
-  it('verifies the audit chain and prints its head', () => {
-    const ok = cli(['audit-verify']);
+  it('verifies the audit chain and prints its head', async () => {
+    const ok = await cli(['audit-verify']);
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/^audit chain intact: \d+ entries\nhead: [0-9a-f]{64}\n$/);
   });
 
   it('writes an online backup that restores with everything in it', async () => {
     const file = join(dir, kind.name === 'sqlite' ? 'backup.db' : 'backup.dump');
-    const made = cli(['backup', file]);
+    const made = await cli(['backup', file]);
     expect(made.stderr).toBe('');
     expect(made.status).toBe(0);
-    expect(cli(['backup', file]).status).toBe(1);
+    expect((await cli(['backup', file])).status).toBe(1);
     let users: string[];
     let agencies: string[];
     if (kind.name === 'sqlite') {

@@ -1,6 +1,6 @@
-// Refusals of an answers document (DOMAIN.md §3): each named with its process and indicator.
+// Refusals of an answers document (docs/domain.md §4 rule 1): each named with its process and indicator.
 import { describe, expect, it } from 'vitest';
-import { checkAnswersDocument, type AnswersDocument } from '../../src/domain/answers.js';
+import { ANSWER_TEXT_LIMITS, checkAnswer, checkAnswersDocument, naLimitProblem, type AnswersDocument } from '../../src/domain/answers.js';
 import { indexQuestionnaire } from '../../src/domain/questionnaire.js';
 import { buildQuestionnaire } from '../helpers/questionnaire-fixture.js';
 
@@ -69,5 +69,28 @@ describe('checkAnswersDocument', () => {
   it('reports every problem at once', () => {
     const problems = check({ answers: [answer('GOV-01', 'BP1', 'Q'), answer('X', 'Y', 'F'), answer('GOV-01', 'GP2.1.1', 'NA')], outOfScope: [{ process: 'MGT-01' }] });
     expect(problems).toHaveLength(5);
+  });
+});
+
+describe('one answer on its own', () => {
+  const bp = { basePractice: true };
+  const gp = { basePractice: false };
+  it('refuses a rating outside N/P/L/F/NA, NA on a generic practice and NA without a justification, each naming its field', () => {
+    expect(checkAnswer(bp, { rating: 'Q' })).toEqual([{ field: 'rating', message: 'rating "Q" is not one of N, P, L, F, NA' }]);
+    expect(checkAnswer(gp, { rating: 'NA', justification: 'x' })).toEqual([{ field: 'rating', message: 'NA is allowed on base practices only, not on a generic practice' }]);
+    expect(checkAnswer(bp, { rating: 'NA', justification: '  ' })).toEqual([{ field: 'justification', message: 'NA without a justification' }]);
+    expect(checkAnswer(bp, { rating: 'NA', justification: '無此業務' })).toEqual([]);
+  });
+
+  it('refuses texts over their limits, and not one character sooner', () => {
+    expect(checkAnswer(bp, { rating: 'F', evidence: 'x'.repeat(ANSWER_TEXT_LIMITS.evidence) })).toEqual([]);
+    expect(checkAnswer(bp, { rating: 'F', evidence: 'x'.repeat(ANSWER_TEXT_LIMITS.evidence + 1), note: 'y'.repeat(ANSWER_TEXT_LIMITS.note + 1), justification: 'z'.repeat(ANSWER_TEXT_LIMITS.justification + 1) }).map((p) => p.field)).toEqual(['evidence', 'note', 'justification']);
+  });
+
+  it('counts only base practices toward the NA limit', () => {
+    const process = index.processById.get('GOV-01')!;
+    const na = (indicator: string) => ({ process: 'GOV-01', indicator, rating: 'NA' });
+    expect(naLimitProblem(process, [na('BP1'), na('BP2'), na('GP2.1.1'), na('GP2.1.2')])).toBeNull();
+    expect(naLimitProblem(process, [na('BP1'), na('BP2'), na('BP3')])).toBe('3 of 4 base practices are NA; at most half may be NA — declare the process out of scope with a justification instead');
   });
 });

@@ -30,7 +30,7 @@ function toAnswers(ratings: readonly (AnswerRating | undefined)[]): AnswerInput[
   return answers;
 }
 
-/** The level rule restated on a result's PA ratings (DOMAIN.md §3 rule 4). */
+/** The level rule restated on a result's PA ratings (docs/domain.md §4 rule 4). */
 function levelByRule(attributes: { id: string; rating: Rating }[]): number {
   const rating = (id: string) => attributes.find((a) => a.id === id)!.rating;
   const groups = [['PA1.1'], ['PA2.1', 'PA2.2'], ['PA3.1', 'PA3.2'], ['PA4.1', 'PA4.2'], ['PA5.1', 'PA5.2']];

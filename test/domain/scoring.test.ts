@@ -1,4 +1,4 @@
-// Scoring rules of DOMAIN.md §3, one by one, with hand-computed expectations.
+// Scoring rules of docs/domain.md §4, one by one, with hand-computed expectations.
 import { describe, expect, it } from 'vitest';
 import { indexQuestionnaire, type QuestionnaireIndex } from '../../src/domain/questionnaire.js';
 import { capabilityLevel, ratingOf, score, truncate2, type AnswerInput } from '../../src/domain/scoring.js';
@@ -289,7 +289,7 @@ describe('validated basis', () => {
 });
 
 describe('result shape', () => {
-  it('has the fields of DOMAIN.md §3 in order', () => {
+  it('has the fields of docs/domain.md §4 in order', () => {
     const result = score(index, { answers: answersForLevel(index, 'GOV-01', 2) });
     expect(Object.keys(result)).toEqual(['questionnaire', 'targetLevel', 'basis', 'level', 'score', 'meetsTarget', 'aspects', 'processes', 'gaps', 'completeness']);
     expect(result.questionnaire).toBe('isgm-test@1.0.0');

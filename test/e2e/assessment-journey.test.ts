@@ -1,22 +1,15 @@
 // The whole journey of one assessment over HTTP, on each database: set-up by the office, fill-in,
 // submission, return, resubmission, review, acceptance with the sealed record, reopening, re-acceptance.
+import { createHash } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AnswerRating, Rating } from '../../src/domain/questionnaire.js';
+import type { Rating } from '../../src/domain/questionnaire.js';
+import type { AnswerView } from '../../src/services/assessment.service.js';
 import { score, type ScoreResult } from '../../src/domain/scoring.js';
 import { verifyAudit } from '../../src/services/audit.service.js';
 import { PASSWORD, buildTestApp, loginAs, seedPeople, type TestApp } from '../helpers/app.js';
 import { databaseKinds } from '../helpers/databases.js';
 
-interface AnswerView {
-  process: string;
-  indicator: string;
-  rating: AnswerRating | null;
-  evidence: string | null;
-  revision: number;
-  unconfirmed: boolean;
-  assessor: { rating: AnswerRating; reason: string | null; stale: boolean } | null;
-}
 interface AssessmentView {
   id: string;
   status: string;
@@ -51,6 +44,10 @@ describe.each(databaseKinds)('assessment journey on $name', (kind) => {
     expect(response.statusCode, `${String(options.method)} ${JSON.stringify(options.url)}: ${response.body}`).toBe(status);
     return response.json<T>();
   };
+
+  /** The stored bytes of a sealed record, read straight from the database. */
+  const sealBytes = async (verificationCode: string) =>
+    (await t.app.services.handle.db.selectFrom('sealedRecords').select('record').where('recordSha256', '=', verificationCode).executeTakeFirstOrThrow()).record;
 
   beforeAll(async () => {
     t = await buildTestApp(await kind.create());
@@ -154,9 +151,9 @@ describe.each(databaseKinds)('assessment journey on $name', (kind) => {
     await ok('e2e.assessor', { method: 'PUT', url: `/api/assessments/${id}/findings/DET-02`, payload: { text: '通報時效待改善' } });
     await ok('e2e.assessor', { method: 'PUT', url: `/api/assessments/${id}/findings/_`, payload: { text: '整體達第 2 級，偵測與應變面向待加強' } });
     expect((await as('e2e.agency', { method: 'PUT', url: `/api/assessments/${id}/findings/_`, payload: { text: 'x' } })).statusCode).toBe(403);
-    const accepted = await ok<{ status: string; seal: string }>('e2e.assessor', { method: 'POST', url: `/api/assessments/${id}/accept` });
+    const accepted = await ok<{ status: string; verificationCode: string }>('e2e.assessor', { method: 'POST', url: `/api/assessments/${id}/accept` });
     expect(accepted.status).toBe('accepted');
-    expect(accepted.seal).toMatch(/^[0-9a-f]{64}$/);
+    expect(accepted.verificationCode).toMatch(/^[0-9a-f]{64}$/);
 
     // The frozen validated result equals the scoring module's, on the effective inputs.
     view = await ok<AssessmentView>('office', { method: 'GET', url: `/api/assessments/${id}` });
@@ -171,8 +168,8 @@ describe.each(databaseKinds)('assessment journey on $name', (kind) => {
       scope: view.scopeDecisions.map((d) => ({ process: d.process, inScope: d.inScope })),
       overrides: view.overrides.map((o) => ({ process: o.process, attribute: o.attribute, rating: o.rating })),
     };
-    const result = await ok<{ self: ScoreResult; validated: ScoreResult; sealed: string }>('e2e.ciso', { method: 'GET', url: `/api/assessments/${id}/result` });
-    expect(result.sealed).toBe(accepted.seal);
+    const result = await ok<{ self: ScoreResult; validated: ScoreResult; verificationCode: string }>('e2e.ciso', { method: 'GET', url: `/api/assessments/${id}/result` });
+    expect(result.verificationCode).toBe(accepted.verificationCode);
     expect(result.validated).toEqual(score(index, { ...inputs, basis: 'validated', assessor }));
     expect(result.self).toEqual(score(index, { ...inputs, basis: 'self' }));
     expect(result.self.level).toBe(3);
@@ -181,21 +178,25 @@ describe.each(databaseKinds)('assessment journey on $name', (kind) => {
     expect(result.validated.processes.find((p) => p.id === 'TEC-03')).toEqual({ id: 'TEC-03', inScope: false, level: null, attributes: [] });
 
     // The sealed record never changes afterwards; the verification code says what it belongs to.
-    const record = await t.app.services.reviews.sealedRecordOf(id);
+    const record = await t.app.services.seals.current(id);
+    const firstSealBytes = await sealBytes(accepted.verificationCode);
     expect(record!.record).toMatchObject({ agency: { code: 'E2E-1', grade: 'A', ministry: '內政部' }, cycle: 109, ciso: { username: 'e2e.ciso' }, assessor: { username: 'e2e.assessor' } });
     expect(record!.record.assessorChanges.ratings.map((r) => `${r.process}/${r.indicator}:${r.agencyRating}→${r.rating}`).sort()).toEqual(['DET-02/BP2:F→P', 'GOV-02/BP1:F→F', 'MGT-01/GP3.1.1:F→L']);
-    expect(await ok('anonymous', { method: 'GET', url: `/api/reports/verify/${accepted.seal}` })).toMatchObject({ agency: 'E2E-1', cycle: 109, status: 'valid' });
+    expect(await ok('anonymous', { method: 'GET', url: `/api/reports/verify/${accepted.verificationCode}` })).toMatchObject({ agency: 'E2E-1', cycle: 109, status: 'valid' });
     expect((await as('e2e.agency', { method: 'PUT', url: `/api/assessments/${id}/answers/GOV-01/BP1`, payload: { rating: 'P', evidence: 'x', revision: 1 } })).statusCode).toBe(409);
 
     // Reopen (office, with a reason) and re-accept: the first seal is superseded by the second.
     expect((await as('e2e.assessor', { method: 'POST', url: `/api/assessments/${id}/reopen`, payload: { reason: 'x' } })).statusCode).toBe(403);
     await ok('office', { method: 'POST', url: `/api/assessments/${id}/reopen`, payload: { reason: '申訴：DET-02 通報紀錄補正' } });
-    expect(await ok('anonymous', { method: 'GET', url: `/api/reports/verify/${accepted.seal}` })).toMatchObject({ status: 'superseded' });
+    expect(await ok('anonymous', { method: 'GET', url: `/api/reports/verify/${accepted.verificationCode}` })).toMatchObject({ status: 'superseded' });
     await ok('e2e.assessor', { method: 'PUT', url: `/api/assessments/${id}/reviews/DET-02/BP2`, payload: { rating: 'L', reason: '補正後一件逾時' } });
-    const again = await ok<{ seal: string }>('e2e.assessor', { method: 'POST', url: `/api/assessments/${id}/accept` });
-    expect(again.seal).not.toBe(accepted.seal);
-    expect(await ok('anonymous', { method: 'GET', url: `/api/reports/verify/${accepted.seal}` })).toMatchObject({ status: 'superseded', supersededBy: again.seal });
-    expect(await ok('anonymous', { method: 'GET', url: `/api/reports/verify/${again.seal}` })).toMatchObject({ status: 'valid' });
+    const again = await ok<{ verificationCode: string }>('e2e.assessor', { method: 'POST', url: `/api/assessments/${id}/accept` });
+    expect(again.verificationCode).not.toBe(accepted.verificationCode);
+    expect(await ok('anonymous', { method: 'GET', url: `/api/reports/verify/${accepted.verificationCode}` })).toMatchObject({ status: 'superseded', supersededBy: again.verificationCode });
+    expect(await ok('anonymous', { method: 'GET', url: `/api/reports/verify/${again.verificationCode}` })).toMatchObject({ status: 'valid' });
+    // The first record is byte for byte what it was at its acceptance, though the assessment changed since.
+    expect(await sealBytes(accepted.verificationCode)).toBe(firstSealBytes);
+    expect(createHash('sha256').update(firstSealBytes).digest('hex')).toBe(accepted.verificationCode);
     view = await ok<AssessmentView>('office', { method: 'GET', url: `/api/assessments/${id}` });
     expect(view.history.map((h) => h.to)).toEqual(['draft', 'submitted', 'in_review', 'returned', 'submitted', 'in_review', 'accepted', 'in_review', 'accepted']);
 
@@ -204,7 +205,7 @@ describe.each(databaseKinds)('assessment journey on $name', (kind) => {
     expect(audit.ok).toBe(true);
     const actions = await t.app.services.handle.db.selectFrom('auditEntries').select('action').where('subject', '=', `assessment:${id}`).execute();
     expect(new Set(actions.map((a) => a.action))).toEqual(
-      new Set(['assessment.create', 'assignment.put', 'scope.put', 'answer.put', 'evidence.add', 'evidence.read', 'assessment.read', 'assessment.submitted', 'assessment.in_review', 'review.rating', 'assessment.returned', 'comment.add', 'review.override', 'review.finding', 'assessment.accepted', 'result.read']),
+      new Set(['assessment.create', 'assignment.put', 'scope.put', 'answer.put', 'evidence.add', 'evidence.read', 'assessment.read', 'assessment.submit', 'assessment.review', 'assessor-rating.put', 'assessment.return', 'comment.add', 'override.put', 'finding.put', 'assessment.accept', 'assessment.reopen', 'result.read']),
     );
   });
 });

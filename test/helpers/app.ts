@@ -39,7 +39,7 @@ export async function seedPeople(app: FastifyInstance): Promise<void> {
     { username: 'assessor', role: 'assessor' },
   ];
   for (const u of users) {
-    await app.services.accounts.createUser({ username: u.username, role: u.role, agency: u.agency ?? null, ministry: u.ministry ?? null, password: PASSWORD }, null);
+    await app.services.accounts.createUser(null, { username: u.username, role: u.role, agency: u.agency ?? null, ministry: u.ministry ?? null, password: PASSWORD });
   }
 }
 

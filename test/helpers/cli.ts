@@ -1,5 +1,8 @@
-// Runs the command line as a newcomer does: `npm run --silent cli -- …`, capturing both streams and the exit status.
-import { spawnSync } from 'node:child_process';
+// Runs the command line for tests: in-process through `runCli` (fast; what nearly every test uses), or
+// as a newcomer does, `npm run --silent cli -- …` in a real process (the one smoke test), capturing
+// both streams and the exit status either way.
+import { spawn } from 'node:child_process';
+import { runCli as runCommand } from '../../src/commands/index.js';
 import { packageRoot } from '../../src/paths.js';
 
 export interface CliRun {
@@ -8,13 +11,51 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runNpmCli(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): CliRun {
-  const result = spawnSync('npm', ['run', '--silent', 'cli', '--', ...args], {
-    cwd: packageRoot,
-    encoding: 'utf8',
-    input: options.input ?? '',
-    env: { ...process.env, ...options.env },
-    timeout: 60_000,
+export interface CliOptions {
+  /** Standard input, whole; empty when not given (as `spawnSync` with `input: ''`). */
+  input?: string;
+  /** Added to the test process's environment, as for a child process. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * One command run in this process, as `npm run --silent cli -- …args` would run it: same output, same
+ * exit status. An unexpected error (a crash of the real process) comes back as status 1 with its stack
+ * on stderr, as Node prints it.
+ */
+export async function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const io = {
+    stdout: (text: string) => void (stdout += text),
+    stderr: (text: string) => void (stderr += text),
+    stdin: () => options.input ?? '',
+  };
+  let status: number;
+  try {
+    status = await runCommand(args, io, { ...process.env, ...options.env });
+  } catch (error) {
+    stderr += `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`;
+    status = 1;
+  }
+  return { status, stdout, stderr };
+}
+
+/** One command through `npm run --silent cli -- …args` in a child process, from the package root. */
+export function runNpmCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', '--silent', 'cli', '--', ...args], {
+      cwd: packageRoot,
+      env: { ...process.env, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -201,10 +201,10 @@ describe.each(databaseKinds)('access matrix on $name', (kind) => {
   beforeAll(async () => {
     t = await buildTestApp(await kind.create());
     await seedPeople(t.app);
-    await t.app.services.accounts.createUser({ username: 'bystander', role: 'agency', agency: 'MOEA-B', password: PASSWORD }, null);
-    await t.app.services.assessors.put('assessor', { certifiedOn: '2019-01-01', validUntil: '2099-12-31', affiliations: [] }, null);
-    await t.app.services.accounts.createUser({ username: 'assessor2', role: 'assessor', password: PASSWORD }, null);
-    await t.app.services.assessors.put('assessor2', { certifiedOn: '2019-01-01', validUntil: '2099-12-31', affiliations: [] }, null);
+    await t.app.services.accounts.createUser(null, { username: 'bystander', role: 'agency', agency: 'MOEA-B', password: PASSWORD });
+    await t.app.services.assessors.put(null, 'assessor', { certifiedOn: '2019-01-01', validUntil: '2099-12-31', affiliations: [] });
+    await t.app.services.accounts.createUser(null, { username: 'assessor2', role: 'assessor', password: PASSWORD });
+    await t.app.services.assessors.put(null, 'assessor2', { certifiedOn: '2019-01-01', validUntil: '2099-12-31', affiliations: [] });
     for (const who of WHO) if (who !== 'anonymous') auth.set(who, await tokenFor(t.app, who));
     workbook = await emptyWorkbook();
     await fixture(900); // from the start, `assessor` is assigned an assessment of MOI-A
@@ -214,7 +214,7 @@ describe.each(databaseKinds)('access matrix on $name', (kind) => {
   async function fixture(n: number, state: Row['state'] = 'draft'): Promise<Fixture> {
     const system = { id: 'system', username: 'system', role: 'office' as const, agency: null, ministry: null };
     const cycle = 300 + n;
-    await t.app.services.cycles.create({ year: cycle, questionnaire: 'isgm-109@1.0.0', targetLevel: null }, null);
+    await t.app.services.cycles.create(null, { year: cycle, questionnaire: 'isgm-109@1.0.0', targetLevel: null });
     if (state === 'none') return { own: '', other: '', ownEvidence: '', otherEvidence: '', cycle };
     const db = t.app.services.handle.db;
     const make = async (agency: string, assessor: string) => {

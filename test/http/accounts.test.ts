@@ -91,7 +91,7 @@ describe.each(databaseKinds)('accounts on $name', (kind) => {
   });
 
   it('throttles log-in per account, persisted so that another instance holds it too', async () => {
-    await t.app.services.accounts.createUser({ username: 'target', role: 'assessor', password: PASSWORD }, null);
+    await t.app.services.accounts.createUser(null, { username: 'target', role: 'assessor', password: PASSWORD });
     for (let i = 0; i < THROTTLE.accountFailures; i++) {
       const r = await inject({ method: 'POST', url: '/api/session', payload: { username: 'target', password: 'guess number ' + i }, remoteAddress: `10.0.0.${i + 1}` });
       expect(r.statusCode).toBe(401);

@@ -94,7 +94,7 @@ describe.each(databaseKinds)('sheet on $name', (kind) => {
         { path: 'Answers 填答', line: rows.bp1, column: 'J', message: 'GOV-01/BP1 changed since this sheet was exported (revision 3 now, 2 in the sheet)' },
         { path: 'Answers 填答', line: rows.bp3, column: 'F', message: 'rating "X" is not one of N, P, L, F, NA' },
         { path: 'Answers 填答', line: rows.gp, column: 'F', message: 'NA is allowed on base practices only, not on a generic practice' },
-        { path: 'Answers 填答', line: rows.bp4, column: 'I', message: 'NA needs a justification' },
+        { path: 'Answers 填答', line: rows.bp4, column: 'I', message: 'NA without a justification' },
         { path: 'Scope 範圍', line: 2, column: 'C', message: 'inScope must be yes or no, not "maybe"' },
       ]),
     );

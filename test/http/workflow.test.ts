@@ -11,12 +11,12 @@ describe.each(databaseKinds)('workflow rules on $name', (kind) => {
   let office: string;
   let id: string;
   beforeAll(async () => {
-    await t.app.services.assessors.put('assessor', { certifiedOn: '2019-01-01', validUntil: '2099-12-31', affiliations: [] }, null);
+    await t.app.services.assessors.put(null, 'assessor', { certifiedOn: '2019-01-01', validUntil: '2099-12-31', affiliations: [] });
     agency = await loginAs(t.app, 'agency');
     ciso = await loginAs(t.app, 'ciso');
     assessor = await loginAs(t.app, 'assessor');
     office = await loginAs(t.app, 'office');
-    await t.app.services.cycles.create({ year: 120, questionnaire: 'isgm-109@1.0.0', targetLevel: null }, null);
+    await t.app.services.cycles.create(null, { year: 120, questionnaire: 'isgm-109@1.0.0', targetLevel: null });
     id = (await t.app.inject({ method: 'POST', url: '/api/assessments', headers: { cookie: agency }, payload: { agency: 'MOI-A', cycle: 120 } })).json<{ id: string }>().id;
     await t.app.inject({ method: 'PUT', url: '/api/assignments', headers: { cookie: office }, payload: { assessment: id, assessor: 'assessor' } });
   });
@@ -39,8 +39,17 @@ describe.each(databaseKinds)('workflow rules on $name', (kind) => {
     const third = await put(agency, `/api/assessments/${id}/answers/GOV-03/BP4`, { rating: 'NA', justification: '無此業務', revision: 0 });
     expect(third.statusCode).toBe(400);
     expect(third.json()).toMatchObject({ error: { details: [{ path: '/rating' }] } });
-    expect((await put(agency, `/api/assessments/${id}/answers/GOV-03/GP2.1.1`, { rating: 'NA', justification: 'x', revision: 0 })).statusCode).toBe(400);
-    expect((await put(agency, `/api/assessments/${id}/answers/GOV-03/BP5`, { rating: 'NA', revision: 0 })).statusCode).toBe(400);
+    expect(third.json()).toMatchObject({ error: { details: [{ path: '/rating', message: '3 of 5 base practices are NA; at most half may be NA — declare the process out of scope with a justification instead' }] } });
+    // Each refusal names its own rule: a generic practice's NA is refused as such (and is never counted
+    // toward the base practices' limit), an NA without a justification as that.
+    const onGeneric = await put(agency, `/api/assessments/${id}/answers/GOV-03/GP2.1.1`, { rating: 'NA', justification: 'x', revision: 0 });
+    expect(onGeneric.statusCode).toBe(400);
+    expect(onGeneric.json<{ error: { details: unknown[] } }>().error.details).toEqual([{ path: '/rating', message: 'NA is allowed on base practices only, not on a generic practice' }]);
+    const unjustified = await put(agency, `/api/assessments/${id}/answers/GOV-04/BP1`, { rating: 'NA', revision: 0 });
+    expect(unjustified.statusCode).toBe(400);
+    expect(unjustified.json<{ error: { details: unknown[] } }>().error.details).toEqual([{ path: '/justification', message: 'NA without a justification' }]);
+    const tooLong = await put(agency, `/api/assessments/${id}/answers/GOV-04/BP1`, { rating: 'F', evidence: 'x'.repeat(20_001), revision: 0 });
+    expect(tooLong.statusCode).toBe(400);
     expect((await put(agency, `/api/assessments/${id}/answers/GOV-99/BP1`, { rating: 'F', revision: 0 })).statusCode).toBe(404);
     expect((await put(agency, `/api/assessments/${id}/answers/GOV-03/BP1`, { rating: 'Q', revision: 1 })).statusCode).toBe(400);
   });

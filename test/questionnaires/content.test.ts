@@ -177,7 +177,7 @@ describe('the 108 → 109 revision', () => {
     }
   });
 
-  it('rewords, adds, renames and regroups as DOMAIN.md requires', () => {
+  it('rewords, adds, renames and regroups as docs/domain.md §3 requires', () => {
     const byId = (q: Questionnaire) => new Map(allIndicators(q).map(({ process, indicator }) => [`${process}/${indicator.id}`, indicator]));
     const old = byId(q108);
     const reworded = [...byId(q109)].filter(([id, i]) => old.has(id) && old.get(id)!.text['zh-TW'] !== i.text['zh-TW']);

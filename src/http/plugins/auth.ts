@@ -68,7 +68,7 @@ export default fp(
       // cross-site POSTs cookieless; this also covers same-site hosts).
       const origin = request.headers.origin;
       if (UNSAFE.has(request.method) && origin && new URL(origin).host !== request.headers.host) {
-        throw new ServiceError('cross_origin', 403, 'a change with a session cookie must come from this site');
+        throw new ServiceError('cross_origin', 'a change with a session cookie must come from this site');
       }
     });
 

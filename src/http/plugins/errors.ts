@@ -1,7 +1,27 @@
-// One error handler: service errors and validation errors to API.md's shape; 4xx logged at warn, 5xx at error.
+// One error handler: service errors and validation errors to the error shape of docs/api.md, through
+// one table from error code to HTTP status; 4xx logged at warn, 5xx at error, internals never sent.
 import fp from 'fastify-plugin';
-import type { FastifyError } from 'fastify';
-import { ServiceError, type ProblemDetail } from '../../services/errors.js';
+import type { FastifyError, FastifyReply } from 'fastify';
+import { ServiceError, type ErrorCode, type ProblemDetail } from '../../services/errors.js';
+
+/** The HTTP status of every service error code. */
+export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
+  invalid_input: 400,
+  unauthorized: 401,
+  invalid_credentials: 401,
+  invalid_token: 401,
+  forbidden: 403,
+  cross_origin: 403,
+  not_found: 404,
+  conflict: 409,
+  stale_revision: 409,
+  exists: 409,
+  too_large: 413,
+  unsupported_media_type: 415,
+  incomplete: 422,
+  too_many_attempts: 429,
+  backup_failed: 500,
+};
 
 interface ValidationIssue {
   instancePath: string;
@@ -28,16 +48,29 @@ function validationDetails(issues: ValidationIssue[], context: string | undefine
   });
 }
 
+/** The body of a service error: data that a client acts on stands beside `error` (and, for completeness, also inside it). */
+function sendServiceError(reply: FastifyReply, error: ServiceError): FastifyReply {
+  const body: Record<string, unknown> = { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
+  if (error.code === 'stale_revision') Object.assign(body, error.data as object);
+  if (error.code === 'incomplete') {
+    Object.assign(body, error.data as object);
+    Object.assign(body.error as object, error.data as object);
+  }
+  if (error.code === 'too_many_attempts') void reply.header('retry-after', String((error.data as { retryAfterSeconds: number }).retryAfterSeconds));
+  return reply.status(STATUS_OF[error.code]).send(body);
+}
+
+const isServiceError = (e: unknown): e is ServiceError => e instanceof ServiceError;
+
 export default fp(
   (app) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
-      if (error instanceof ServiceError) {
-        request.log.warn({ code: error.code, status: error.status }, error.message);
-        const retryAfter = error.extra?.retryAfter;
-        if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
-        // `extra.errorFields` join the error object; `extra.body` stands beside it (e.g. `completeness`, `current`).
-        const errorFields = error.extra?.errorFields as object | undefined;
-        return reply.status(error.status).send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}), ...errorFields }, ...(error.extra?.body as object | undefined) });
+      const thrown: unknown = error;
+      if (isServiceError(thrown)) {
+        const status = STATUS_OF[thrown.code];
+        if (status >= 500) request.log.error({ code: thrown.code }, thrown.message);
+        else request.log.warn({ code: thrown.code, status }, thrown.message);
+        return sendServiceError(reply, thrown);
       }
       if (error.validation) {
         const details = validationDetails(error.validation, error.validationContext);

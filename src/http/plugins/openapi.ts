@@ -1,6 +1,75 @@
 // The OpenAPI 3.1 document, generated from the routes' own JSON Schemas and served at /api/openapi.json.
+// The route schemas are what fastify validates and serializes; `documentOperation` adds, per
+// operation, what only the document needs, so that a future route gets it without asking:
+// an operationId, `security: []` for public routes (`config.access: 'public'`), request bodies that
+// fastify must not validate (multipart, raw bytes), 401 everywhere (a bad bearer token is refused on
+// every route), 413 and 415 wherever a body is taken, and a description for every response.
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
+import type { FastifySchema, RouteOptions } from 'fastify';
+import { Type } from 'typebox';
+import { ERROR_DESCRIPTIONS, errorResponse } from '../schemas/common.js';
+
+declare module 'fastify' {
+  interface FastifySchema {
+    /**
+     * A request body that only the OpenAPI document sees, by media type: for bodies the route reads
+     * itself (multipart/form-data parts), which fastify must not validate against a JSON Schema.
+     */
+    documentedBody?: Readonly<Record<string, unknown>>;
+  }
+}
+
+/** `GET /api/assessments/:id/sheet` → `getAssessmentsByIdSheet`: the fallback for a route that names no operationId. */
+export function deriveOperationId(method: string, url: string): string {
+  const words = url
+    .split('/')
+    .filter((segment) => segment !== '' && segment !== 'api')
+    .map((segment) => (segment.startsWith(':') ? `by ${segment.slice(1)}` : segment))
+    .join(' ')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
+  return [method.toLowerCase(), ...words.map((w) => w[0]!.toUpperCase() + w.slice(1))].join('');
+}
+
+type Schemaish = Record<string, unknown>;
+
+/** A raw-bytes body (`binaryBody` in src/http/schemas/common.ts): fastify validates nothing of it, the document says binary. */
+const isBinaryBody = (body: unknown): body is Schemaish => typeof body === 'object' && body !== null && (body as Schemaish).contentEncoding === 'binary' && (body as Schemaish).type === undefined;
+
+/** The route's schema as the OpenAPI document shows it (fastify keeps using the route's own). */
+export function documentOperation(schema: FastifySchema | undefined, route: Pick<RouteOptions, 'method' | 'url' | 'config'>): FastifySchema | undefined {
+  if (!schema || schema.hide) return schema;
+  const doc: FastifySchema & Schemaish = { ...schema };
+  const method = [route.method].flat()[0]!;
+  doc.operationId ??= deriveOperationId(method, route.url);
+
+  if (schema.documentedBody) {
+    doc.body = { content: Object.fromEntries(Object.entries(schema.documentedBody).map(([mediaType, body]) => [mediaType, { schema: body }])) };
+    delete doc.documentedBody;
+  } else if (isBinaryBody(schema.body)) {
+    // @fastify/swagger turns `contentEncoding: binary` into `format: binary`.
+    doc.body = { ...schema.body, type: 'string' };
+  }
+
+  const response: Record<string, object> = { ...(schema.response as Record<string, object> | undefined) };
+  const isPublic = (route.config as { access?: unknown } | undefined)?.access === 'public';
+  if (isPublic) doc.security = [];
+  // The bearer token is checked on every route, public ones too.
+  response['401'] ??= isPublic ? Type.With(errorResponse(401), { description: 'A bearer token was sent and is unknown, expired or revoked (none is needed here)' }) : errorResponse(401);
+  if (doc.body !== undefined) {
+    response['413'] ??= errorResponse(413);
+    response['415'] ??= errorResponse(415);
+  }
+  for (const [status, described] of Object.entries(response)) {
+    const own = (described as { description?: unknown }).description;
+    const description = typeof own === 'string' ? own : (ERROR_DESCRIPTIONS[Number(status)] ?? schema.summary ?? `HTTP ${status}`);
+    response[status] = { ...described, description };
+    if (status === '429') response[status] = { ...response[status], headers: { 'retry-after': { type: 'integer', minimum: 1, description: 'seconds until the next attempt may succeed' } } };
+  }
+  doc.response = response;
+  return doc;
+}
 
 export default fp(
   async (app) => {
@@ -10,7 +79,11 @@ export default fp(
         info: {
           title: 'govsec-maturity',
           version: '0.1.0',
-          description: 'Security-governance maturity assessments of Taiwan government agencies (資安治理成熟度評估). Errors: { error: { code, message, details? } }.',
+          description: [
+            'Security-governance maturity assessments of Taiwan government agencies (資安治理成熟度評估).',
+            'Errors: `{ error: { code, message, details? } }`; `details` items carry `path` (prefixed `querystring:` or `params:` outside the body) or `line`/`column`, and `message`.',
+            'Query parameters an operation does not list are refused with 400.',
+          ].join('\n\n'),
         },
         servers: [{ url: '/' }],
         components: {
@@ -21,6 +94,7 @@ export default fp(
         },
         security: [{ session: [] }, { bearer: [] }],
       },
+      transform: ({ schema, url, route }) => ({ schema: documentOperation(schema, route) as FastifySchema, url }),
     });
     app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, () => app.swagger());
   },

@@ -2,13 +2,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ping } from '../../db/database.js';
+import { ERROR_DESCRIPTIONS } from '../schemas/common.js';
+
+const Health = Type.Object({ status: Type.String(), database: Type.String() });
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/healthz',
     {
       config: { access: 'public' },
-      schema: { tags: ['health'], summary: 'Service and database health', response: { 200: Type.Object({ status: Type.String(), database: Type.String() }), 503: Type.Object({ status: Type.String(), database: Type.String() }) } },
+      schema: {
+        tags: ['health'],
+        operationId: 'getHealth',
+        summary: 'Service and database health',
+        response: { 200: Type.With(Health, { description: 'The service and its database are up; `database` names its kind' }), 503: Type.With(Health, { description: ERROR_DESCRIPTIONS[503]! }) },
+      },
     },
     async (_request, reply) => {
       const up = await ping(app.services.handle.db);

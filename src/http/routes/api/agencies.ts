@@ -2,18 +2,24 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireActor } from '../../plugins/auth.js';
-import { AgencyCode, Grade, Nullable, Year, errors } from '../../schemas.js';
+import { AgencyCode, Grade, Nullable, Year, errors } from '../../schemas/common.js';
+
+/** The media types a CSV import is accepted in (the first is the one to use). */
+const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain'];
 
 const Agency = Type.Object({ code: Type.String(), name: Type.String(), ministry: Type.String(), grades: Type.Record(Type.String(), Grade) });
 const Grades = Type.Record(Type.String({ pattern: '^\\d{2,3}$' }), Grade);
 const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
 
 const agencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addContentTypeParser(['text/csv', 'application/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 5 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser(CSV_TYPES, { parseAs: 'string', bodyLimit: 5 * 1024 * 1024 }, (_request, body, done) => done(null, body));
 
   app.get(
     '/api/agencies',
-    { config: { access: 'user' }, schema: { tags: ['agencies'], summary: 'The agencies this user sees', response: { 200: Type.Array(Agency), ...errors } } },
+    {
+      config: { access: 'user' },
+      schema: { tags: ['agencies'], operationId: 'listAgencies', summary: 'The agencies this user sees', response: { 200: Type.Array(Agency, { description: 'The agencies this user sees, with their grade per cycle' }), ...errors } },
+    },
     (request) => app.services.agencies.list(requireActor(request)),
   );
 
@@ -23,9 +29,10 @@ const agencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'user' },
       schema: {
         tags: ['agencies'],
+        operationId: 'createAgency',
         summary: 'Create an agency (office)',
         body: Type.Object({ code: AgencyCode, name: Name, ministry: Name, grades: Type.Optional(Grades) }, { additionalProperties: false }),
-        response: { 201: Agency, ...errors },
+        response: { 201: Type.With(Agency, { description: 'The agency created' }), ...errors },
       },
     },
     async (request, reply) => reply.status(201).send(await app.services.agencies.create(requireActor(request), request.body)),
@@ -33,7 +40,10 @@ const agencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/agencies/:code',
-    { config: { access: 'user' }, schema: { tags: ['agencies'], summary: 'One agency', params: Type.Object({ code: Type.String({ maxLength: 64 }) }), response: { 200: Agency, ...errors } } },
+    {
+      config: { access: 'user' },
+      schema: { tags: ['agencies'], operationId: 'getAgency', summary: 'One agency', params: Type.Object({ code: Type.String({ maxLength: 64 }) }), response: { 200: Type.With(Agency, { description: 'The agency, with its grade per cycle' }), ...errors } },
+    },
     (request) => app.services.agencies.get(requireActor(request), request.params.code),
   );
 
@@ -43,10 +53,11 @@ const agencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'user' },
       schema: {
         tags: ['agencies'],
+        operationId: 'updateAgency',
         summary: 'Edit an agency and its grades per cycle (office); a null grade removes it',
         params: Type.Object({ code: Type.String({ maxLength: 64 }) }),
         body: Type.Object({ name: Type.Optional(Name), ministry: Type.Optional(Name), grades: Type.Optional(Type.Record(Type.String({ pattern: '^\\d{2,3}$' }), Nullable(Grade))) }, { additionalProperties: false, minProperties: 1 }),
-        response: { 200: Agency, ...errors },
+        response: { 200: Type.With(Agency, { description: 'The agency as changed' }), ...errors },
       },
     },
     (request) => app.services.agencies.update(requireActor(request), request.params.code, request.body),
@@ -58,10 +69,15 @@ const agencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: ['office'] },
       schema: {
         tags: ['agencies'],
+        operationId: 'importAgencies',
         summary: 'Import agencies and their grade for a cycle from CSV (code,name,ministry,grade); nothing is imported unless every row is valid',
+        consumes: CSV_TYPES,
         querystring: Type.Object({ cycle: Year }, { additionalProperties: false }),
-        body: Type.String({ description: 'text/csv, UTF-8 with or without BOM; the header row is line 1' }),
-        response: { 200: Type.Object({ cycle: Type.Integer(), rows: Type.Integer(), created: Type.Integer(), updated: Type.Integer() }), ...errors, 415: errors[400] },
+        body: Type.String({ description: 'CSV with the columns code,name,ministry,grade; UTF-8 with or without BOM; the header row is line 1' }),
+        response: {
+          200: Type.Object({ cycle: Type.Integer(), rows: Type.Integer(), created: Type.Integer(), updated: Type.Integer() }, { description: 'Every row imported: how many agencies were created and updated' }),
+          ...errors,
+        },
       },
     },
     (request) => app.services.agencies.importCsv(requireActor(request), request.query.cycle, request.body),

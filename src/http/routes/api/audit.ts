@@ -1,8 +1,7 @@
 // The audit trail for the office: newest first, filtered by subject, actor or action, paged by seq.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { listAuditEntries } from '../../../repositories/audit.repository.js';
-import { Nullable, errors } from '../../schemas.js';
+import { Nullable, errors } from '../../schemas/common.js';
 
 const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -11,6 +10,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: ['office'] },
       schema: {
         tags: ['audit'],
+        operationId: 'listAuditEntries',
         summary: 'Audit entries, newest first (`before` = a seq, to page back)',
         querystring: Type.Object(
           {
@@ -35,15 +35,13 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
               prevHash: Type.String(),
               hash: Type.String(),
             }),
+            { description: 'Audit entries, newest first, each chained to the one before by `prevHash`' },
           ),
           ...errors,
         },
       },
     },
-    async (request) => {
-      const rows = await listAuditEntries(app.services.handle.db, { ...request.query, limit: request.query.limit ?? 100 });
-      return rows.map((r) => ({ ...r, before: r.before === null ? null : (JSON.parse(r.before) as unknown), after: r.after === null ? null : (JSON.parse(r.after) as unknown) }));
-    },
+    (request) => app.services.audit.list({ ...request.query, limit: request.query.limit ?? 100 }),
   );
 };
 

@@ -1,7 +1,7 @@
 // The stored questionnaire versions: a list, and one whole file.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { LocalizedText, Nullable, errors } from '../../schemas.js';
+import { LocalizedText, Nullable, errors } from '../../schemas/common.js';
 
 const questionnaireRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -10,8 +10,9 @@ const questionnaireRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'user' },
       schema: {
         tags: ['questionnaires'],
+        operationId: 'listQuestionnaires',
         summary: 'Every stored questionnaire version',
-        response: { 200: Type.Array(Type.Object({ id: Type.String(), version: Type.String(), rocYear: Type.Integer(), title: LocalizedText, targetLevel: Nullable(Type.Integer()) })), ...errors },
+        response: { 200: Type.Array(Type.Object({ id: Type.String(), version: Type.String(), rocYear: Type.Integer(), title: LocalizedText, targetLevel: Nullable(Type.Integer()) }), { description: 'Every stored questionnaire version' }), ...errors },
       },
     },
     () => app.services.questionnaires.list(),
@@ -23,10 +24,11 @@ const questionnaireRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'user' },
       schema: {
         tags: ['questionnaires'],
+        operationId: 'getQuestionnaire',
         summary: 'One whole questionnaire file (the highest version unless ?version= is given)',
         params: Type.Object({ id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64 }) }),
         querystring: Type.Object({ version: Type.Optional(Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$' })) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ id: Type.String(), version: Type.String() }, { additionalProperties: true }), ...errors },
+        response: { 200: Type.Object({ id: Type.String(), version: Type.String() }, { additionalProperties: true, description: 'The questionnaire file as shipped (processes, attributes, indicators)' }), ...errors },
       },
     },
     (request) => app.services.questionnaires.get(request.params.id, request.query.version),

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type { Role } from '../../../domain/roles.js';
 import { actorOf } from '../../../services/accounts.service.js';
 import { clearSessionCookie, requireActor, setSessionCookie } from '../../plugins/auth.js';
-import { ErrorBody, UserSummary, errors } from '../../schemas.js';
+import { Nullable, UserSummary, errorResponse, errors } from '../../schemas/common.js';
 
 const summary = (a: { id: string; username: string; role: Role; agency: string | null; ministry: string | null }) => ({
   id: a.id,
@@ -21,9 +21,15 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'public' },
       schema: {
         tags: ['session'],
+        operationId: 'logIn',
         summary: 'Log in; sets the HttpOnly session cookie',
         body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 1024 }), otp: Type.Optional(Type.String({ maxLength: 32 })) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ user: UserSummary }), 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
+        response: {
+          200: Type.Object({ user: UserSummary }, { description: 'Logged in: the `gsm_session` cookie is set (HttpOnly, SameSite=Lax)' }),
+          400: errorResponse(400),
+          401: Type.With(errorResponse(401), { description: 'Wrong username or password (or a deactivated account); also an unknown bearer token sent along' }),
+          429: errorResponse(429),
+        },
       },
     },
     async (request, reply) => {
@@ -36,7 +42,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/api/session',
-    { config: { access: 'user' }, schema: { tags: ['session'], summary: 'Log out (ends this session)', response: { 200: Type.Object({ ok: Type.Boolean() }), ...errors } } },
+    { config: { access: 'user' }, schema: { tags: ['session'], operationId: 'logOut', summary: 'Log out (ends this session)', response: { 200: Type.Object({ ok: Type.Boolean() }, { description: 'Logged out: this session has ended and its cookie is cleared' }), ...errors } } },
     async (request, reply) => {
       if (request.sessionId) await app.services.accounts.logout(request.sessionId);
       clearSessionCookie(request, reply);
@@ -46,7 +52,15 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/api/sessions',
-    { config: { access: 'user' }, schema: { tags: ['session'], summary: 'Log out everywhere (ends every session of this user)', response: { 200: Type.Object({ ended: Type.Integer() }), ...errors } } },
+    {
+      config: { access: 'user' },
+      schema: {
+        tags: ['session'],
+        operationId: 'logOutEverywhere',
+        summary: 'Log out everywhere (ends every session of this user)',
+        response: { 200: Type.Object({ ended: Type.Integer() }, { description: 'Every session of this user has ended; `ended` counts them' }), ...errors },
+      },
+    },
     async (request, reply) => {
       const ended = await app.services.accounts.logoutEverywhere(requireActor(request));
       clearSessionCookie(request, reply);
@@ -56,7 +70,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/me',
-    { config: { access: 'user' }, schema: { tags: ['session'], summary: 'Who am I', response: { 200: Type.Object({ user: UserSummary }), ...errors } } },
+    { config: { access: 'user' }, schema: { tags: ['session'], operationId: 'getMe', summary: 'Who am I', response: { 200: Type.Object({ user: UserSummary }, { description: 'The logged-in user' }), ...errors } } },
     (request) => ({ user: summary(requireActor(request)) }),
   );
 
@@ -66,9 +80,13 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'user' },
       schema: {
         tags: ['session'],
+        operationId: 'createToken',
         summary: 'A bearer token for scripts, shown once',
         body: Type.Optional(Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 366 })) }, { additionalProperties: false })),
-        response: { 201: Type.Object({ id: Type.String(), token: Type.String(), name: Type.String(), expiresAt: Type.Union([Type.String(), Type.Null()]) }), ...errors },
+        response: {
+          201: Type.Object({ id: Type.String(), token: Type.String(), name: Type.String(), expiresAt: Nullable(Type.String()) }, { description: 'The token, shown this once: send it as `Authorization: Bearer <token>`' }),
+          ...errors,
+        },
       },
     },
     async (request, reply) => {

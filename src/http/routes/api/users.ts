@@ -2,14 +2,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireActor } from '../../plugins/auth.js';
-import { Nullable, Role, UserBody, Username, errors } from '../../schemas.js';
+import { Nullable, Role, UserBody, Username, errors } from '../../schemas/common.js';
 
 const office = ['office'] as const;
 
 const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/users',
-    { config: { access: office }, schema: { tags: ['users'], summary: 'Every user', response: { 200: Type.Array(UserBody), ...errors } } },
+    { config: { access: office }, schema: { tags: ['users'], operationId: 'listUsers', summary: 'Every user', response: { 200: Type.Array(UserBody, { description: 'Every user, active or not' }), ...errors } } },
     () => app.services.accounts.listUsers(),
   );
 
@@ -19,6 +19,7 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: office },
       schema: {
         tags: ['users'],
+        operationId: 'createUser',
         summary: 'Create a user; a generated password is returned once unless one is given',
         body: Type.Object(
           {
@@ -31,10 +32,10 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Object({ user: UserBody, password: Type.Optional(Type.String()) }), ...errors },
+        response: { 201: Type.Object({ user: UserBody, password: Type.Optional(Type.String()) }, { description: 'The user created, with the generated password (shown this once) unless one was given' }), ...errors },
       },
     },
-    async (request, reply) => reply.status(201).send(await app.services.accounts.createUser(request.body, requireActor(request).username)),
+    async (request, reply) => reply.status(201).send(await app.services.accounts.createUser(requireActor(request), request.body)),
   );
 
   app.patch(
@@ -43,6 +44,7 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: office },
       schema: {
         tags: ['users'],
+        operationId: 'updateUser',
         summary: 'Change role or scope, deactivate or reactivate, or reset the password (a generated one is returned once)',
         params: Type.Object({ username: Type.String({ maxLength: 64 }) }),
         body: Type.Object(
@@ -57,10 +59,10 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false, minProperties: 1 },
         ),
-        response: { 200: Type.Object({ user: UserBody, password: Type.Optional(Type.String()) }), ...errors },
+        response: { 200: Type.Object({ user: UserBody, password: Type.Optional(Type.String()) }, { description: 'The user as changed, with the new generated password (shown this once) after `resetPassword`' }), ...errors },
       },
     },
-    (request) => app.services.accounts.updateUser(request.params.username, request.body, requireActor(request).username),
+    (request) => app.services.accounts.updateUser(requireActor(request), request.params.username, request.body),
   );
 };
 
