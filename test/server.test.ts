@@ -1,10 +1,9 @@
 // The server process: starts with demo data on an embedded database, serves, and stops gracefully.
-// Real processes, mostly waiting on them: the two cases run concurrently.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../src/paths.js';
 
 function start(env: Record<string, string>): { child: ChildProcess; output: () => string; listening: Promise<string> } {
@@ -23,21 +22,8 @@ function start(env: Record<string, string>): { child: ChildProcess; output: () =
   return { child, output: () => output, listening };
 }
 
-/** The server run to its end with `env` added: exit status and both streams. */
-function run(env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: packageRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
-describe.concurrent('server', () => {
-  it('starts on a fresh SQLite file with demo users printed once, serves, and exits 0 on SIGTERM', async ({ expect }) => {
+describe('server', () => {
+  it('starts on a fresh SQLite file with demo users printed once, serves, and exits 0 on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'server-'));
     const server = start({ PORT: '0', DATABASE_URL: `sqlite:${join(dir, 'app.db')}`, DEMO: '1', LOG_LEVEL: 'info' });
     const base = await server.listening;
@@ -59,8 +45,8 @@ describe.concurrent('server', () => {
     await stopped;
   });
 
-  it('refuses to start with invalid configuration, naming the variable', async ({ expect }) => {
-    const result = await run({ PORT: 'http' });
+  it('refuses to start with invalid configuration, naming the variable', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: packageRoot, env: { ...process.env, PORT: 'http' }, encoding: 'utf8' });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe('invalid configuration: PORT: must be a whole number from 0 to 65535, not "http"\n');
   });

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { loadConfig } from '../config.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
 import { ROLES, type Role } from '../domain/roles.js';
+import { decodeUtf8 } from '../domain/text.js';
 import { backupDatabase } from '../services/backup.service.js';
 import { verifyAudit } from '../services/audit.service.js';
 import { ServiceError } from '../services/errors.js';
@@ -51,12 +52,15 @@ export const importAgencies: Command = async (args, io, env) => {
   if (!values.cycle || !/^\d{1,3}$/.test(values.cycle)) throw new CliError(['--cycle <ROC year> is required, e.g. --cycle 109']);
   if (positionals.length !== 1) throw new CliError(['import-agencies takes one CSV file: import-agencies --cycle <year> <file.csv>']);
   const file = positionals[0]!;
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     throw new CliError([`${file}: cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
   }
+  const decoded = decodeUtf8(bytes);
+  if (!('text' in decoded)) throw new CliError([`${file}:${decoded.line}: ${decoded.message}; nothing was imported`]);
+  const { text } = decoded;
   const report = await withServices(env, async (services) => {
     try {
       return await services.agencies.importCsv(null, Number(values.cycle), text);

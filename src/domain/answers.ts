@@ -3,6 +3,7 @@
 // document, PUT …/answers, the sheet import and the assessor's rating — uses these. Pure.
 import { ANSWER_RATINGS, type AnswerRating, type IndexedIndicator, type IndexedProcess, type QuestionnaireIndex } from './questionnaire.js';
 import type { AnswerInput } from './scoring.js';
+import { textProblem } from './text.js';
 
 export interface AnswersDocument {
   questionnaire?: string;
@@ -43,13 +44,16 @@ export function checkRating(indicator: Pick<IndexedIndicator, 'basePractice'> | 
   return [];
 }
 
-/** Every problem of one answer on its own: the rating, NA's justification, and the length of each text. */
+/** Every problem of one answer on its own: the rating, NA's justification, and the length and well-formedness of each text. */
 export function checkAnswer(indicator: Pick<IndexedIndicator, 'basePractice'> | undefined, answer: { rating: string; evidence?: string | null; note?: string | null; justification?: string | null }): FieldProblem[] {
   const problems = checkRating(indicator, answer.rating);
   if (answer.rating === 'NA' && !hasText(answer.justification)) problems.push({ field: 'justification', message: 'NA without a justification' });
   for (const field of ['evidence', 'note', 'justification'] as const) {
     const text = answer[field];
-    if (typeof text === 'string' && text.length > ANSWER_TEXT_LIMITS[field]) problems.push({ field, message: `is ${text.length} characters long; at most ${ANSWER_TEXT_LIMITS[field]} are allowed` });
+    if (typeof text !== 'string') continue;
+    if (text.length > ANSWER_TEXT_LIMITS[field]) problems.push({ field, message: `is ${text.length} characters long; at most ${ANSWER_TEXT_LIMITS[field]} are allowed` });
+    const unfit = textProblem(text);
+    if (unfit) problems.push({ field, message: unfit });
   }
   return problems;
 }

@@ -28,13 +28,13 @@ export const TRANSITIONS: Readonly<Record<Transition, Rule & { to: AssessmentSta
  * Changes that leave the state as it is: who makes them and in which states.
  * - `fill-in`: the agency's answers, confirmations, scope, evidence files and sheet imports;
  * - `assessor-review`: assessor ratings, scope decisions, attribute overrides and findings;
- * - `comment`: the comment thread;
+ * - `comment`: the comment thread (closed once accepted: the accepted record takes no change until reopened);
  * - `assign`: (re)assigning the lead assessor.
  */
 export const EDITS = {
   'fill-in': { from: ['draft', 'returned'], by: ['agency', 'ciso'] },
   'assessor-review': { from: ['in_review'], by: ['assessor'], assignedAssessorOnly: true },
-  comment: { from: ['draft', 'submitted', 'in_review', 'returned', 'accepted'], by: ['agency', 'ciso', 'assessor', 'office'] },
+  comment: { from: ['draft', 'submitted', 'in_review', 'returned'], by: ['agency', 'ciso', 'assessor', 'office'] },
   assign: { from: ['draft', 'submitted', 'in_review', 'returned'], by: ['office'] },
 } as const satisfies Record<string, Rule>;
 export type Edit = keyof typeof EDITS;

@@ -1,9 +1,10 @@
 // buildApp(config): the whole service as a Fastify instance that never listens (src/server.ts does).
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../config.js';
 import auth from './plugins/auth.js';
 import database from './plugins/database.js';
+import edge from './plugins/edge.js';
 import errors from './plugins/errors.js';
 import openapi from './plugins/openapi.js';
 import agencyRoutes from './routes/api/agencies.js';
@@ -38,8 +39,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     logger: options.logger ?? false,
     // JSON bodies are small; uploads (multipart, .xlsx, CSV) set their own limits.
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    trustProxy: config.trustProxy,
+    // Errors the router raises before any route (an over-long URL, a bad percent-encoding) take the
+    // same shape as every other error.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      void reply.status(status).send({ error: { code: status === 414 ? 'uri_too_long' : 'bad_request', message: error.message } });
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const routeTable: { method: string; url: string }[] = [];
@@ -51,7 +57,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(errors);
   await app.register(openapi);
   await app.register(database, { config });
-  await app.register(auth);
+  await app.register(auth, { cookieSecure: config.cookieSecure });
+  await app.register(edge);
 
   await app.register(healthRoutes);
   await app.register(sessionRoutes);

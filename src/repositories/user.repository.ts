@@ -82,15 +82,38 @@ export async function deleteTokensOfUser(db: Db, userId: string): Promise<void> 
   await db.deleteFrom('apiTokens').where('userId', '=', userId).execute();
 }
 
-export const findThrottle = (db: Db, key: string) => db.selectFrom('loginThrottle').selectAll().where('key', '=', key).executeTakeFirst();
-
-export async function saveThrottle(db: Db, row: { key: string; failures: number; windowStartedAt: string; lockedUntil: string | null }): Promise<void> {
-  await db
+/**
+ * Counts one more log-in attempt under `key` in one statement, so concurrent attempts never lose a
+ * count, and returns the count in the current window and any lock. A window that started at or before
+ * `windowStartsAfter`, with no lock in force at `now`, starts again at 1.
+ */
+export async function countAttempt(db: Db, key: string, now: string, windowStartsAfter: string): Promise<{ failures: number; lockedUntil: string | null }> {
+  return db
     .insertInto('loginThrottle')
-    .values(row)
-    .onConflict((oc) => oc.column('key').doUpdateSet({ failures: row.failures, windowStartedAt: row.windowStartedAt, lockedUntil: row.lockedUntil }))
-    .execute();
+    .values({ key, failures: 1, windowStartedAt: now, lockedUntil: null })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet((eb) => {
+        const lapsed = eb.and([eb('loginThrottle.windowStartedAt', '<=', windowStartsAfter), eb.or([eb('loginThrottle.lockedUntil', 'is', null), eb('loginThrottle.lockedUntil', '<=', now)])]);
+        return {
+          failures: eb.case().when(lapsed).then(eb.lit(1)).else(eb('loginThrottle.failures', '+', eb.lit(1))).end(),
+          windowStartedAt: eb.case().when(lapsed).then(now).else(eb.ref('loginThrottle.windowStartedAt')).end(),
+          lockedUntil: eb.case().when(lapsed).then(eb.lit(null)).else(eb.ref('loginThrottle.lockedUntil')).end(),
+        };
+      }),
+    )
+    .returning(['failures', 'lockedUntil'])
+    .executeTakeFirstOrThrow();
 }
+
+export async function lockAttempts(db: Db, key: string, until: string): Promise<void> {
+  await db.updateTable('loginThrottle').set({ lockedUntil: until }).where('key', '=', key).execute();
+}
+
+/** Takes back one counted attempt (a log-in that succeeded is no failure of its address). */
+export async function forgiveAttempt(db: Db, key: string): Promise<void> {
+  await db.updateTable('loginThrottle').set((eb) => ({ failures: eb('failures', '-', 1) })).where('key', '=', key).where('failures', '>', 0).execute();
+}
+
 
 export async function clearThrottle(db: Db, key: string): Promise<void> {
   await db.deleteFrom('loginThrottle').where('key', '=', key).execute();

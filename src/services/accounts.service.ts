@@ -10,7 +10,9 @@ import {
   deleteSessionsOfUser,
   deleteTokensOfUser,
   findSessionUser,
-  findThrottle,
+  countAttempt,
+  forgiveAttempt,
+  lockAttempts,
   findTokenUser,
   findUserById,
   findUserByUsername,
@@ -18,7 +20,6 @@ import {
   insertToken,
   insertUser,
   listUsers,
-  saveThrottle,
   updateUser,
   type UserRecord,
 } from '../repositories/user.repository.js';
@@ -91,20 +92,23 @@ export class AccountsService {
     private readonly clock: Clock,
   ) {}
 
-  private async checkThrottle(key: string, now: Date): Promise<void> {
-    const row = await findThrottle(this.db, key);
-    if (row?.lockedUntil && new Date(row.lockedUntil) > now) {
-      const seconds = Math.ceil((new Date(row.lockedUntil).getTime() - now.getTime()) / 1000);
+  /**
+   * Counts this attempt against `key` before any password is checked, atomically in the database, so
+   * the limit holds under concurrency and across instances: past the limit the attempt is refused
+   * (and the key locked) without looking at the password.
+   */
+  private async admitAttempt(key: string, limit: number, now: Date): Promise<void> {
+    const windowStartsAfter = new Date(now.getTime() - THROTTLE.windowMinutes * 60_000).toISOString();
+    const { failures, lockedUntil } = await countAttempt(this.db, key, now.toISOString(), windowStartsAfter);
+    let until = lockedUntil && new Date(lockedUntil) > now ? new Date(lockedUntil) : undefined;
+    if (!until && failures > limit) {
+      until = new Date(now.getTime() + THROTTLE.lockMinutes * 60_000);
+      await lockAttempts(this.db, key, until.toISOString());
+    }
+    if (until) {
+      const seconds = Math.ceil((until.getTime() - now.getTime()) / 1000);
       throw new ServiceError('too_many_attempts', `too many failed log-ins; try again in ${Math.ceil(seconds / 60)} minutes`, undefined, { retryAfterSeconds: seconds });
     }
-  }
-
-  private async recordFailure(key: string, limit: number, now: Date): Promise<void> {
-    const row = await findThrottle(this.db, key);
-    const windowStart = row && now.getTime() - new Date(row.windowStartedAt).getTime() < THROTTLE.windowMinutes * 60_000 ? row.windowStartedAt : now.toISOString();
-    const failures = (row && windowStart === row.windowStartedAt ? row.failures : 0) + 1;
-    const lockedUntil = failures >= limit ? new Date(now.getTime() + THROTTLE.lockMinutes * 60_000).toISOString() : null;
-    await saveThrottle(this.db, { key, failures: lockedUntil ? 0 : failures, windowStartedAt: lockedUntil ? now.toISOString() : windowStart, lockedUntil });
   }
 
   /** Checks the password, throttled per account and per address; starts a fresh session (the id rotates at every log-in). */
@@ -112,17 +116,16 @@ export class AccountsService {
     const now = this.clock.now();
     const accountKey = `account:${username.toLowerCase()}`;
     const addressKey = `address:${address}`;
-    await this.checkThrottle(accountKey, now);
-    await this.checkThrottle(addressKey, now);
+    await this.admitAttempt(accountKey, THROTTLE.accountFailures, now);
+    await this.admitAttempt(addressKey, THROTTLE.addressFailures, now);
     const user = await findUserByUsername(this.db, username.toLowerCase());
     const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
     if (!user || !ok || !user.active) {
-      await this.recordFailure(accountKey, THROTTLE.accountFailures, now);
-      await this.recordFailure(addressKey, THROTTLE.addressFailures, now);
       await this.audit.recordAlone({ actor: null, action: 'login.failed', subject: `user:${username.toLowerCase()}`, after: { address } });
       throw new ServiceError('invalid_credentials', 'wrong username or password');
     }
     await clearThrottle(this.db, accountKey);
+    await forgiveAttempt(this.db, addressKey);
     const sessionId = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + this.sessionHours * 3_600_000);
     await this.db.transaction().execute(async (trx) => {

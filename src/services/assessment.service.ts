@@ -6,10 +6,10 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import { checkAnswersDocument, hasText } from '../domain/answers.js';
 import type { AnswerRating, QuestionnaireIndex } from '../domain/questionnaire.js';
-import { visibilityOf, type Actor } from '../domain/roles.js';
+import { visibilityOf, type Actor, type Grade } from '../domain/roles.js';
 import { score, type ScoreResult } from '../domain/scoring.js';
 import type { AssessmentState } from '../domain/workflow.js';
-import { findAgency } from '../repositories/agency.repository.js';
+import { findAgency, gradesOf } from '../repositories/agency.repository.js';
 import * as repo from '../repositories/assessment.repository.js';
 import type { AssessmentParts, AssessmentRecord } from '../repositories/assessment.repository.js';
 import { findCycle } from '../repositories/cycle.repository.js';
@@ -73,9 +73,14 @@ export class AssessmentService {
     if (!cycleRow) throw invalid(`no cycle ${input.cycle}`, [{ path: '/cycle', message: `no cycle ${input.cycle}` }]);
     const cycle = viewOfCycle(cycleRow);
     if (cycle.closed) throw conflict(`cycle ${input.cycle} is closed`);
+    const grade = (await gradesOf(this.db, [input.agency])).get(input.agency)?.[String(input.cycle)] ?? null;
+    if (grade === null || !cycle.grades.includes(grade as Grade)) {
+      const why = grade === null ? `${input.agency} has no grade for cycle ${input.cycle}` : `${input.agency} is grade ${grade} in cycle ${input.cycle}`;
+      throw new ServiceError('not_in_cohort', `${why}; cycle ${input.cycle} assesses grades ${cycle.grades.join(', ')}`, [{ path: '/agency', message: `${why}, not one of ${cycle.grades.join(', ')}` }]);
+    }
     if (await repo.findAssessmentOf(this.db, input.agency, input.cycle)) throw conflict(`${input.agency} already has an assessment for cycle ${input.cycle}`);
 
-    const carried = input.prefillFrom === undefined ? [] : await this.prefillAnswers(input.agency, input.prefillFrom, cycle.questionnaire);
+    const carried = input.prefillFrom === undefined ? [] : await this.prefillAnswers(input.agency, input.prefillFrom, input.cycle, cycle.questionnaire);
     const id = randomUUID();
     const at = isoNow(this.clock);
     await this.db.transaction().execute(async (trx) => {
@@ -107,17 +112,15 @@ export class AssessmentService {
    * crosswalk (or as they are, for the same questionnaire). Several older answers merging into one take
    * the lowest rating and all their evidence.
    */
-  private async prefillAnswers(agency: string, fromCycle: number, toRef: string) {
+  private async prefillAnswers(agency: string, fromCycle: number, toCycle: number, toRef: string) {
+    const refuse = (message: string) => new ServiceError('invalid_prefill', message, [{ path: '/prefillFrom', message }]);
+    if (fromCycle >= toCycle) throw refuse(`pre-fill comes from an earlier cycle than ${toCycle}, not from ${fromCycle}`);
     const source = await repo.findAssessmentOf(this.db, agency, fromCycle);
-    if (!source || source.state !== 'accepted') {
-      throw invalid(`no accepted assessment of ${agency} in cycle ${fromCycle} to pre-fill from`, [{ path: '/prefillFrom', message: `${agency} has no accepted assessment in cycle ${fromCycle}` }]);
-    }
+    if (!source || source.state !== 'accepted') throw refuse(`${agency} has no accepted assessment in cycle ${fromCycle} to pre-fill from`);
     const answers = await repo.findAnswers(this.db, source.id);
     const target = await this.questionnaires.index(toRef);
     const map = source.questionnaire === toRef ? undefined : this.questionnaires.crosswalk(source.questionnaire, toRef);
-    if (source.questionnaire !== toRef && !map) {
-      throw invalid(`no crosswalk from ${source.questionnaire} to ${toRef}`, [{ path: '/prefillFrom', message: `no crosswalk from ${source.questionnaire} to ${toRef}` }]);
-    }
+    if (source.questionnaire !== toRef && !map) throw refuse(`no crosswalk from ${source.questionnaire} to ${toRef}`);
     type Carried = { process: string; indicator: string; rating: AnswerRating; evidence: string | null; note: string | null; justification: string | null };
     const merged = new Map<string, Carried>();
     for (const a of answers) {

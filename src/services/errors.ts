@@ -36,6 +36,9 @@ export interface ErrorData {
   too_large: undefined;
   unsupported_media_type: undefined;
   incomplete: { completeness: Completeness };
+  invalid_prefill: undefined;
+  not_in_cohort: undefined;
+  sheet_too_large: undefined;
   too_many_attempts: { retryAfterSeconds: number };
   backup_failed: undefined;
 }

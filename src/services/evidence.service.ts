@@ -4,6 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { seesAssessment, type Actor } from '../domain/roles.js';
+import { safeFileName } from '../domain/text.js';
 import * as repo from '../repositories/assessment.repository.js';
 import { subjectOf, type AssessmentAccess } from './assessment-access.js';
 import type { AuditService } from './audit.service.js';
@@ -32,7 +33,7 @@ export class EvidenceService {
         assessmentId: a.id,
         process: input.process,
         indicator: input.indicator,
-        name: input.name.replace(/[\\/\r\n]/g, '_').slice(0, 200) || 'evidence',
+        name: safeFileName(input.name),
         type: type.mime,
         size: input.bytes.length,
         sha256: createHash('sha256').update(input.bytes).digest('hex'),

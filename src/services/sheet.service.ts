@@ -5,13 +5,15 @@ import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { checkAnswer, naLimitProblem } from '../domain/answers.js';
+import { textProblem } from '../domain/text.js';
 import type { AnswerRating } from '../domain/questionnaire.js';
 import type { Actor } from '../domain/roles.js';
 import * as repo from '../repositories/assessment.repository.js';
 import { subjectOf, type AssessmentAccess } from './assessment-access.js';
 import type { AnswerChange, AnswerService } from './answer.service.js';
 import type { AuditService } from './audit.service.js';
-import { invalid, type ProblemDetail } from './errors.js';
+import { ServiceError, invalid, type ProblemDetail } from './errors.js';
+import { checkZipLimits } from './zip-limits.js';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const ANSWERS = 'Answers 填答';
@@ -21,6 +23,8 @@ const ANSWER_COLUMNS = ['process', 'indicator', 'attribute', '指標', 'indicato
 const COL = { process: 1, indicator: 2, rating: 6, evidence: 7, note: 8, justification: 9, revision: 10 } as const;
 const FIELD_COLUMN = { rating: COL.rating, evidence: COL.evidence, note: COL.note, justification: COL.justification } as const;
 const LETTER = (n: number) => String.fromCharCode(64 + n);
+/** Far above a full assessment (584 answer rows, 10 columns). */
+export const SHEET_LIMITS = { rows: 2_000, columns: 30 };
 
 const cellText = (v: ExcelJS.CellValue): string | null => {
   if (v === null || v === undefined) return null;
@@ -102,6 +106,7 @@ export class SheetService {
     const a = await this.access.visible(actor, id);
     this.access.mayEdit(actor, a, 'fill-in');
     const index = await this.access.index(a);
+    await checkZipLimits(bytes);
     const wb = new ExcelJS.Workbook();
     try {
       await wb.xlsx.load(bytes as unknown as ArrayBuffer);
@@ -114,7 +119,13 @@ export class SheetService {
     if (!sheet || !scopeSheet) throw invalid(`the workbook needs the sheets "${ANSWERS}" and "${SCOPE}"`, [{ message: 'export the sheet from this assessment and fill that in' }]);
     if (aboutId !== null && aboutId !== a.id) throw invalid('the workbook belongs to another assessment', [{ path: ABOUT, line: 1, column: 'B', message: `assessment ${aboutId}, not ${a.id}` }]);
 
+    for (const [name, ws] of [[ANSWERS, sheet], [SCOPE, scopeSheet]] as const) {
+      if (ws.rowCount > SHEET_LIMITS.rows) throw new ServiceError('sheet_too_large', `the sheet "${name}" has too many rows`, [{ path: name, message: `rows: the limit is ${SHEET_LIMITS.rows}, this sheet has ${ws.rowCount}` }]);
+      if (ws.columnCount > SHEET_LIMITS.columns) throw new ServiceError('sheet_too_large', `the sheet "${name}" has too many columns`, [{ path: name, message: `columns: the limit is ${SHEET_LIMITS.columns}, this sheet has ${ws.columnCount}` }]);
+    }
     const details: ProblemDetail[] = [];
+    /** Rows whose answer changed since the export: alone, they make the refusal a 409 like any stale revision. */
+    const stale: ProblemDetail[] = [];
     const problem = (path: string, line: number, column: number | null, message: string) => details.push({ path, line, ...(column ? { column: LETTER(column) } : {}), message });
     const [answers, scope] = await Promise.all([repo.findAnswers(this.db, a.id), repo.findScope(this.db, a.id)]);
     const current = new Map(answers.map((x) => [`${x.process}/${x.indicator}`, x]));
@@ -152,7 +163,7 @@ export class SheetService {
       if (same) return;
       if (!/^\d+$/.test(revisionText)) return void problem(ANSWERS, line, COL.revision, `revision "${revisionText}" is not a whole number`);
       const revision = Number(revisionText);
-      if (revision !== (had?.revision ?? 0)) return void problem(ANSWERS, line, COL.revision, `${key} changed since this sheet was exported (revision ${had?.revision ?? 0} now, ${revision} in the sheet)`);
+      if (revision !== (had?.revision ?? 0)) return void stale.push({ path: ANSWERS, line, column: LETTER(COL.revision), message: `${key} changed since this sheet was exported (revision ${had?.revision ?? 0} now, ${revision} in the sheet)` });
       changes.push({ process, indicator: indicator!, rating: rating as AnswerRating, evidence, note, justification, revision });
       finalAnswers.set(key, { process, indicator: indicator!, rating: rating as AnswerRating });
     });
@@ -170,6 +181,8 @@ export class SheetService {
       if (flag !== 'yes' && flag !== 'no') return void problem(SCOPE, line, 3, `inScope must be yes or no, not "${flag ?? ''}"`);
       const inScope = flag === 'yes';
       if (!inScope && !justification) return void problem(SCOPE, line, 4, 'out of scope needs a justification');
+      const unfit = justification === null ? null : textProblem(justification);
+      if (unfit) return void problem(SCOPE, line, 4, unfit);
       const had = scopeNow.get(process);
       const wasIn = had ? had.inScope : true;
       if (wasIn === inScope && (inScope || had?.justification === justification)) return;
@@ -183,7 +196,8 @@ export class SheetService {
       const message = naLimitProblem(p, finalAnswers.values());
       if (message) details.push({ path: ANSWERS, message: `${p.id}: ${message}` });
     }
-    if (details.length > 0) throw invalid(`${details.length} problems in the workbook; nothing was applied`, details);
+    if (details.length > 0) throw invalid(`${details.length + stale.length} problems in the workbook; nothing was applied`, [...details, ...stale]);
+    if (stale.length > 0) throw new ServiceError('stale_revision', `${stale.length} rows changed since this sheet was exported; nothing was applied — export it again`, stale, { current: null });
     if (changes.length === 0 && scopeChanges.length === 0) return { answers: 0, scope: 0 };
 
     await this.access.edit(a, 'fill-in', async (trx, at) => {

@@ -18,7 +18,7 @@ const EXPECTED_TRANSITIONS: Record<Transition, { role: Role; from: AssessmentSta
 const EXPECTED_EDITS: Record<Edit, { roles: Role[]; from: AssessmentState[] }> = {
   'fill-in': { roles: ['agency', 'ciso'], from: ['draft', 'returned'] },
   'assessor-review': { roles: ['assessor'], from: ['in_review'] },
-  comment: { roles: ['agency', 'ciso', 'assessor', 'office'], from: ['draft', 'submitted', 'in_review', 'returned', 'accepted'] },
+  comment: { roles: ['agency', 'ciso', 'assessor', 'office'], from: ['draft', 'submitted', 'in_review', 'returned'] },
   assign: { roles: ['office'], from: ['draft', 'submitted', 'in_review', 'returned'] },
 };
 

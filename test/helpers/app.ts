@@ -29,8 +29,8 @@ export async function buildTestApp(db: TestDatabase, env: Record<string, string>
  */
 export async function seedPeople(app: FastifyInstance): Promise<void> {
   const system = { id: 'system', username: 'system', role: 'office' as const, agency: null, ministry: null };
-  await app.services.agencies.create(system, { code: 'MOI-A', name: '內政部甲機關', ministry: '內政部', grades: { '109': 'A' } });
-  await app.services.agencies.create(system, { code: 'MOEA-B', name: '經濟部乙機關', ministry: '經濟部', grades: { '109': 'B' } });
+  await app.services.agencies.create(system, { code: 'MOI-A', name: '內政部甲機關', ministry: '內政部', grades: { '108': 'A', '109': 'A' } });
+  await app.services.agencies.create(system, { code: 'MOEA-B', name: '經濟部乙機關', ministry: '經濟部', grades: { '108': 'B', '109': 'B' } });
   const users: { username: string; role: Role; agency?: string; ministry?: string }[] = [
     { username: 'office', role: 'office' },
     { username: 'ministry', role: 'ministry', ministry: '內政部' },
@@ -41,6 +41,14 @@ export async function seedPeople(app: FastifyInstance): Promise<void> {
   for (const u of users) {
     await app.services.accounts.createUser(null, { username: u.username, role: u.role, agency: u.agency ?? null, ministry: u.ministry ?? null, password: PASSWORD });
   }
+}
+
+/** A cycle of a test's own (pilot, isgm-109) in which the seeded agencies MOI-A (grade A) and MOEA-B (grade B) must assess. */
+export async function createCycleWithCohort(app: FastifyInstance, year: number): Promise<void> {
+  const system = { id: 'system', username: 'system', role: 'office' as const, agency: null, ministry: null };
+  await app.services.cycles.create(null, { year, questionnaire: 'isgm-109@1.0.0', targetLevel: null });
+  await app.services.agencies.update(system, 'MOI-A', { grades: { [String(year)]: 'A' } });
+  await app.services.agencies.update(system, 'MOEA-B', { grades: { [String(year)]: 'B' } });
 }
 
 /** Logs in and returns the Cookie header to send. */

@@ -1,7 +1,7 @@
 // Every route × every role × own / other agency (and ministry): the expected status of each cell is
 // written out by hand here, never derived from the routes' own rules. A route without a row fails.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, buildTestApp, seedPeople, tokenFor, type TestApp } from '../helpers/app.js';
+import { PASSWORD, buildTestApp, createCycleWithCohort, seedPeople, tokenFor, type TestApp } from '../helpers/app.js';
 import { databaseKinds } from '../helpers/databases.js';
 
 type Who = 'anonymous' | 'agency' | 'ciso' | 'assessor' | 'ministry' | 'office';
@@ -207,14 +207,14 @@ describe.each(databaseKinds)('access matrix on $name', (kind) => {
     await t.app.services.assessors.put(null, 'assessor2', { certifiedOn: '2019-01-01', validUntil: '2099-12-31', affiliations: [] });
     for (const who of WHO) if (who !== 'anonymous') auth.set(who, await tokenFor(t.app, who));
     workbook = await emptyWorkbook();
-    await fixture(900); // from the start, `assessor` is assigned an assessment of MOI-A
+    await fixture(889); // from the start, `assessor` is assigned an assessment of MOI-A
   });
 
   /** A pilot cycle of its own and, unless `none`, the two assessments in the row's state. */
   async function fixture(n: number, state: Row['state'] = 'draft'): Promise<Fixture> {
     const system = { id: 'system', username: 'system', role: 'office' as const, agency: null, ministry: null };
-    const cycle = 300 + n;
-    await t.app.services.cycles.create(null, { year: cycle, questionnaire: 'isgm-109@1.0.0', targetLevel: null });
+    const cycle = 110 + n;
+    await createCycleWithCohort(t.app, cycle);
     if (state === 'none') return { own: '', other: '', ownEvidence: '', otherEvidence: '', cycle };
     const db = t.app.services.handle.db;
     const make = async (agency: string, assessor: string) => {

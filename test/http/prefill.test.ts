@@ -64,7 +64,32 @@ describe.each(databaseKinds)('pre-fill on $name', (kind) => {
   it('refuses to pre-fill from a cycle without an accepted assessment', async () => {
     const office = await loginAs(t.app, 'office');
     const r = await t.app.inject({ method: 'POST', url: '/api/assessments', headers: { cookie: office }, payload: { agency: 'MOEA-B', cycle: 109, prefillFrom: 108 } });
-    expect(r.statusCode).toBe(400);
-    expect(r.json()).toMatchObject({ error: { details: [{ path: '/prefillFrom' }] } });
+    expect(r.statusCode).toBe(422);
+    expect(r.json()).toMatchObject({ error: { code: 'invalid_prefill', details: [{ path: '/prefillFrom', message: 'MOEA-B has no accepted assessment in cycle 108 to pre-fill from' }] } });
+  });
+
+  it('refuses to pre-fill from the same or a later cycle (422 invalid_prefill) and creates nothing', async () => {
+    const office = await loginAs(t.app, 'office');
+    for (const prefillFrom of [109, 110]) {
+      const r = await t.app.inject({ method: 'POST', url: '/api/assessments', headers: { cookie: office }, payload: { agency: 'MOEA-B', cycle: 109, prefillFrom } });
+      expect(r.statusCode).toBe(422);
+      expect(r.json()).toMatchObject({ error: { code: 'invalid_prefill', details: [{ path: '/prefillFrom', message: `pre-fill comes from an earlier cycle than 109, not from ${prefillFrom}` }] } });
+    }
+    const list = await t.app.inject({ method: 'GET', url: '/api/assessments?agency=MOEA-B&cycle=109', headers: { cookie: office } });
+    expect(list.json()).toEqual([]);
+  });
+
+  it('refuses an assessment for an agency outside the cycle’s cohort (422 not_in_cohort) naming the grades', async () => {
+    const office = await loginAs(t.app, 'office');
+    const system = { id: 'system', username: 'system', role: 'office' as const, agency: null, ministry: null };
+    await t.app.services.agencies.create(system, { code: 'MOE-E', name: '教育部戊機關', ministry: '教育部', grades: { '109': 'E' } });
+    await t.app.services.agencies.create(system, { code: 'MOE-X', name: '教育部無等級機關', ministry: '教育部' });
+    const graded = await t.app.inject({ method: 'POST', url: '/api/assessments', headers: { cookie: office }, payload: { agency: 'MOE-E', cycle: 109 } });
+    expect(graded.statusCode).toBe(422);
+    expect(graded.json()).toMatchObject({ error: { code: 'not_in_cohort', message: 'MOE-E is grade E in cycle 109; cycle 109 assesses grades A, B' } });
+    const ungraded = await t.app.inject({ method: 'POST', url: '/api/assessments', headers: { cookie: office }, payload: { agency: 'MOE-X', cycle: 109 } });
+    expect(ungraded.statusCode).toBe(422);
+    expect(ungraded.json()).toMatchObject({ error: { code: 'not_in_cohort', message: 'MOE-X has no grade for cycle 109; cycle 109 assesses grades A, B' } });
+    expect((await t.app.inject({ method: 'GET', url: '/api/assessments?cycle=109', headers: { cookie: office } })).json<{ agency: string }[]>().map((a) => a.agency)).not.toContain('MOE-E');
   });
 });

@@ -1,6 +1,6 @@
 // Workflow rules on the server: state guards (409), concurrent edits of one answer, upload limits.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loginAs, useSeededApp } from '../helpers/app.js';
+import { createCycleWithCohort, loginAs, useSeededApp } from '../helpers/app.js';
 import { databaseKinds } from '../helpers/databases.js';
 
 describe.each(databaseKinds)('workflow rules on $name', (kind) => {
@@ -16,7 +16,7 @@ describe.each(databaseKinds)('workflow rules on $name', (kind) => {
     ciso = await loginAs(t.app, 'ciso');
     assessor = await loginAs(t.app, 'assessor');
     office = await loginAs(t.app, 'office');
-    await t.app.services.cycles.create(null, { year: 120, questionnaire: 'isgm-109@1.0.0', targetLevel: null });
+    await createCycleWithCohort(t.app, 120);
     id = (await t.app.inject({ method: 'POST', url: '/api/assessments', headers: { cookie: agency }, payload: { agency: 'MOI-A', cycle: 120 } })).json<{ id: string }>().id;
     await t.app.inject({ method: 'PUT', url: '/api/assignments', headers: { cookie: office }, payload: { assessment: id, assessor: 'assessor' } });
   });

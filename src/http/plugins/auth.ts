@@ -3,6 +3,7 @@
 import fp from 'fastify-plugin';
 import cookie from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CookieSecure } from '../../config.js';
 import type { Actor, Role } from '../../domain/roles.js';
 import { actorOf } from '../../services/accounts.service.js';
 import { ServiceError, forbidden, unauthorized } from '../../services/errors.js';
@@ -16,6 +17,9 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
   }
+  interface FastifyInstance {
+    cookieSecure: CookieSecure;
+  }
   interface FastifyRequest {
     actor: Actor | null;
     sessionId: string | null;
@@ -28,18 +32,45 @@ export function requireActor(request: FastifyRequest): Actor {
   return request.actor;
 }
 
+/** COOKIE_SECURE: `auto` marks the cookie Secure when the request came over HTTPS (X-Forwarded-Proto counts only with TRUST_PROXY). */
+const secure = (request: FastifyRequest): boolean => (request.server.cookieSecure === 'auto' ? request.protocol === 'https' : request.server.cookieSecure === 'true');
+
 export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, sessionId: string, expires: Date): void {
-  void reply.setCookie(SESSION_COOKIE, sessionId, { httpOnly: true, sameSite: 'lax', path: '/', secure: request.protocol === 'https', expires });
+  void reply.setCookie(SESSION_COOKIE, sessionId, { httpOnly: true, sameSite: 'lax', path: '/', secure: secure(request), expires });
 }
 
 export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
-  void reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', path: '/', secure: request.protocol === 'https' });
+  void reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', path: '/', secure: secure(request) });
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export default fp(
-  async (app) => {
+/** Whether an Origin or Referer names this host (default ports compared as such); false when it is `null` or not a URL. */
+function namesHost(value: string, host: string | undefined): boolean {
+  try {
+    const url = new URL(value);
+    return url.host !== '' && host !== undefined && url.host === new URL(`${url.protocol}//${host}`).host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether a cookie-authenticated change comes from this site: an Origin naming this host; without an
+ * Origin, a Referer naming it, or neither, as long as the browser does not say the request is
+ * cross-site (Sec-Fetch-Site). A malformed or `null` Origin is foreign.
+ */
+export function comesFromThisSite(request: FastifyRequest): boolean {
+  const { origin, referer, host } = request.headers;
+  if (origin !== undefined) return namesHost(origin, host);
+  if (request.headers['sec-fetch-site'] === 'cross-site') return false;
+  if (referer !== undefined) return namesHost(referer, host);
+  return true;
+}
+
+export default fp<{ cookieSecure: CookieSecure }>(
+  async (app, { cookieSecure }) => {
+    app.decorate('cookieSecure', cookieSecure);
     await app.register(cookie);
     app.decorateRequest('actor', null);
     app.decorateRequest('sessionId', null);
@@ -66,8 +97,7 @@ export default fp(
       request.sessionId = sessionId;
       // A cookie-authenticated change must come from our own origin (SameSite=Lax already keeps
       // cross-site POSTs cookieless; this also covers same-site hosts).
-      const origin = request.headers.origin;
-      if (UNSAFE.has(request.method) && origin && new URL(origin).host !== request.headers.host) {
+      if (UNSAFE.has(request.method) && !comesFromThisSite(request)) {
         throw new ServiceError('cross_origin', 'a change with a session cookie must come from this site');
       }
     });

@@ -19,33 +19,96 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   too_large: 413,
   unsupported_media_type: 415,
   incomplete: 422,
+  invalid_prefill: 422,
+  not_in_cohort: 422,
+  sheet_too_large: 413,
   too_many_attempts: 429,
   backup_failed: 500,
 };
 
 interface ValidationIssue {
   instancePath: string;
+  schemaPath?: string;
   message?: string;
   keyword: string;
   params: Record<string, unknown>;
 }
 
-function validationDetails(issues: ValidationIssue[], context: string | undefined): ProblemDetail[] {
-  return issues.map((issue) => {
-    let path = issue.instancePath || '/';
-    let message = issue.message ?? 'is invalid';
-    if (issue.keyword === 'required') {
-      path = `${issue.instancePath}/${String(issue.params.missingProperty)}`;
-      message = 'is required';
-    } else if (issue.keyword === 'additionalProperties') {
-      path = `${issue.instancePath}/${String(issue.params.additionalProperty)}`;
-      message = 'is not a known field';
-    } else if (issue.keyword === 'enum' || issue.keyword === 'const' || issue.keyword === 'anyOf') {
-      const allowed = issue.params.allowedValues as unknown[] | undefined;
-      if (allowed) message = `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
-    }
-    return { path: context && context !== 'body' ? `${context}:${path}` : path, message };
-  });
+const listValues = (values: readonly unknown[]) => values.map((v) => JSON.stringify(v)).join(', ');
+
+/** One validation issue as a problem detail: the field it names and what is wrong with it, in words. */
+function detailOf(issue: ValidationIssue): ProblemDetail & { path: string } {
+  if (issue.keyword === 'required') return { path: `${issue.instancePath}/${String(issue.params.missingProperty)}`, message: 'is required' };
+  if (issue.keyword === 'additionalProperties') return { path: `${issue.instancePath}/${String(issue.params.additionalProperty)}`, message: 'is not a known field' };
+  const path = issue.instancePath || '/';
+  if (issue.keyword === 'enum') return { path, message: `must be one of ${listValues(issue.params.allowedValues as unknown[])}` };
+  if (issue.keyword === 'const') return { path, message: `must be ${JSON.stringify(issue.params.allowedValue)}` };
+  return { path, message: issue.message ?? 'is invalid' };
+}
+
+const TYPE_WORDS: Record<string, string> = { null: 'null', integer: 'an integer', number: 'a number', string: 'a string', boolean: 'true or false', object: 'an object', array: 'an array' };
+
+/** What one alternative of a union accepts, when the value failed it on its kind (a value list, a constant, a type); undefined when it failed one of the alternative's other rules. */
+function acceptedBy(issue: ValidationIssue): { values: string[] } | { words: string[] } | undefined {
+  if (issue.keyword === 'enum') return { values: (issue.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)) };
+  if (issue.keyword === 'const') return { values: [JSON.stringify(issue.params.allowedValue)] };
+  if (issue.keyword === 'type') {
+    const types = String(issue.params.type).split(',');
+    return types.every((t) => t === 'null') ? { values: ['null'] } : { words: types.map((t) => TYPE_WORDS[t] ?? t) };
+  }
+  return undefined;
+}
+
+/** The alternative of a union an issue belongs to: its schema path up to the innermost `anyOf/<n>` below the union. */
+function alternativeOf(relativeSchemaPath: string): string {
+  const segments = relativeSchemaPath.split('/');
+  let end = 1;
+  for (let i = 1; i < segments.length - 1; i++) if (segments[i] === 'anyOf' && /^\d+$/.test(segments[i + 1]!)) end = i + 2;
+  return segments.slice(0, end).join('/');
+}
+
+/**
+ * A failed union (`anyOf`: TypeBox's `Nullable` and unions) comes from Ajv as one issue per
+ * alternative plus "must match a schema in anyOf"; a client gets one detail instead. When the value
+ * had the kind of some alternative but broke one of its rules (too long, below a minimum, a field of
+ * an object), that alternative's own problems; otherwise "must be one of …" naming what each
+ * alternative accepts.
+ */
+function unionDetails(union: ValidationIssue, members: ValidationIssue[]): (ProblemDetail & { path: string })[] {
+  const alternatives = new Map<string, ValidationIssue[]>();
+  for (const member of members) {
+    if (member.keyword === 'anyOf') continue;
+    const key = alternativeOf(member.schemaPath!.slice(union.schemaPath!.length + 1));
+    alternatives.set(key, [...(alternatives.get(key) ?? []), member]);
+  }
+  const nearMisses = [...alternatives.values()].filter((issues) => issues.some((i) => i.instancePath !== union.instancePath || acceptedBy(i) === undefined));
+  if (nearMisses.length > 0) return nearMisses.flat().filter((i) => i.instancePath !== union.instancePath || acceptedBy(i) === undefined).map(detailOf);
+  const accepted = [...alternatives.values()].flat().map(acceptedBy);
+  const values = [...new Set(accepted.flatMap((a) => (a && 'values' in a ? a.values : [])))];
+  const words = [...new Set(accepted.flatMap((a) => (a && 'words' in a ? a.words : [])))];
+  const path = union.instancePath || '/';
+  if (words.length === 0) return [{ path, message: `must be one of ${values.join(', ')}` }];
+  const all = [...words, ...values];
+  return [{ path, message: `must be ${all.length === 1 ? all[0] : `${all.slice(0, -1).join(', ')} or ${all.at(-1)}`}` }];
+}
+
+/** Ajv's issues as problem details: one per field and problem, a failed union as one. */
+export function validationDetails(issues: readonly ValidationIssue[], context: string | undefined): ProblemDetail[] {
+  const replaced = new Map<ValidationIssue, (ProblemDetail & { path: string })[]>();
+  const consumed = new Set<ValidationIssue>();
+  // Outermost unions first: their members include any union nested in them.
+  const unions = issues.filter((i) => i.keyword === 'anyOf' && i.schemaPath !== undefined).sort((a, b) => a.schemaPath!.length - b.schemaPath!.length);
+  for (const union of unions) {
+    if (consumed.has(union)) continue;
+    const members = issues.filter((i) => i !== union && i.schemaPath?.startsWith(`${union.schemaPath}/`));
+    for (const member of members) consumed.add(member);
+    replaced.set(union, unionDetails(union, members));
+  }
+  const details = issues.flatMap((issue) => (consumed.has(issue) ? [] : (replaced.get(issue) ?? [detailOf(issue)])));
+  const seen = new Set<string>();
+  return details
+    .filter((d) => !seen.has(`${d.path}\n${d.message}`) && seen.add(`${d.path}\n${d.message}`))
+    .map((d) => ({ path: context && context !== 'body' ? `${context}:${d.path}` : d.path, message: d.message }));
 }
 
 /** The body of a service error: data that a client acts on stands beside `error` (and, for completeness, also inside it). */

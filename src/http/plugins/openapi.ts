@@ -3,9 +3,10 @@
 // operation, what only the document needs, so that a future route gets it without asking:
 // an operationId, `security: []` for public routes (`config.access: 'public'`), request bodies that
 // fastify must not validate (multipart, raw bytes), 401 everywhere (a bad bearer token is refused on
-// every route), 413 and 415 wherever a body is taken, and a description for every response.
+// every route), 413 and 415 wherever a body is taken, and a description for every response;
+// `finishDocument` marks a request body that admits null (a missing body) as not required.
 import fp from 'fastify-plugin';
-import swagger from '@fastify/swagger';
+import swagger, { type SwaggerTransformObject } from '@fastify/swagger';
 import type { FastifySchema, RouteOptions } from 'fastify';
 import { Type } from 'typebox';
 import { ERROR_DESCRIPTIONS, errorResponse } from '../schemas/common.js';
@@ -71,6 +72,28 @@ export function documentOperation(schema: FastifySchema | undefined, route: Pick
   return doc;
 }
 
+/** Whether a JSON Schema admits null: fastify validates a missing body as null, so such a body is optional. */
+function admitsNull(schema: unknown): boolean {
+  if (typeof schema !== 'object' || schema === null) return false;
+  const { type, anyOf } = schema as { type?: unknown; anyOf?: unknown };
+  return type === 'null' || (Array.isArray(type) && type.includes('null')) || (Array.isArray(anyOf) && anyOf.some(admitsNull));
+}
+
+interface DocumentPaths {
+  paths?: Record<string, Record<string, { requestBody?: { required?: boolean; content?: Record<string, { schema?: unknown }> } }> | undefined>;
+}
+
+/** The whole document's last touches: a request body whose schema admits null is not required (@fastify/swagger marks every body required). */
+function finishDocument<D extends DocumentPaths>(document: D): D {
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(item ?? {})) {
+      const body = operation.requestBody;
+      if (body && Object.values(body.content ?? {}).some((media) => admitsNull(media.schema))) body.required = false;
+    }
+  }
+  return document;
+}
+
 export default fp(
   async (app) => {
     await app.register(swagger, {
@@ -95,6 +118,7 @@ export default fp(
         security: [{ session: [] }, { bearer: [] }],
       },
       transform: ({ schema, url, route }) => ({ schema: documentOperation(schema, route) as FastifySchema, url }),
+      transformObject: (documentObject) => finishDocument((documentObject as { openapiObject: DocumentPaths }).openapiObject) as ReturnType<SwaggerTransformObject>,
     });
     app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, () => app.swagger());
   },

@@ -29,7 +29,7 @@ export const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   409: 'Wrong state for this action, already exists, or a stale revision',
   413: 'The body is larger than this operation accepts (1 MB for JSON bodies)',
   415: 'The body’s content type (or, for a file, its content) is not one this operation accepts',
-  422: 'Incomplete: `completeness` lists what is missing',
+  422: 'Well-formed, but not possible as the data stands: `error.code` says why',
   429: 'Too many failed log-ins: the `retry-after` header gives the seconds to wait',
   503: 'The database is not answering',
 };

@@ -1,6 +1,8 @@
 // Agencies: everyone lists what they see; the office creates, edits and imports from CSV.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { decodeUtf8 } from '../../../domain/text.js';
+import { invalid } from '../../../services/errors.js';
 import { requireActor } from '../../plugins/auth.js';
 import { AgencyCode, Grade, Nullable, Year, errors } from '../../schemas/common.js';
 
@@ -12,7 +14,12 @@ const Grades = Type.Record(Type.String({ pattern: '^\\d{2,3}$' }), Grade);
 const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
 
 const agencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addContentTypeParser(CSV_TYPES, { parseAs: 'string', bodyLimit: 5 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+  // CSV arrives as bytes and is decoded strictly: a byte sequence that is not UTF-8 (or a NUL) is refused with its line, never replaced.
+  app.addContentTypeParser(CSV_TYPES, { parseAs: 'buffer', bodyLimit: 5 * 1024 * 1024 }, (_request, body, done) => {
+    const decoded = decodeUtf8(body as Buffer);
+    if ('text' in decoded) done(null, decoded.text);
+    else done(invalid('the file is not UTF-8 text', [{ line: decoded.line, message: `line ${decoded.line} ${decoded.message}` }]));
+  });
 
   app.get(
     '/api/agencies',

@@ -100,7 +100,7 @@ const answerRoutes: FastifyPluginAsyncTypebox<{ uploadMaxMb: number }> = async (
           ...errors,
           422: Type.Object(
             { error: Type.Object({ ...ErrorBody.properties.error.properties, completeness: ScoreResultSchema.properties.completeness }), completeness: ScoreResultSchema.properties.completeness },
-            { description: errorResponse(422).description },
+            { description: 'Incomplete: `completeness` lists the answers and evidence texts missing' },
           ),
         },
       },
@@ -143,9 +143,15 @@ const answerRoutes: FastifyPluginAsyncTypebox<{ uploadMaxMb: number }> = async (
         if (!request.isMultipart()) throw invalid('send multipart/form-data with the fields process, indicator and file');
         const fields: Record<string, string> = {};
         let file: { name: string; bytes: Buffer } | undefined;
-        for await (const part of request.parts()) {
-          if (part.type === 'file') file = { name: part.filename, bytes: await part.toBuffer() };
-          else fields[part.fieldname] = String(part.value);
+        try {
+          for await (const part of request.parts()) {
+            if (part.type === 'file') file = { name: part.filename, bytes: await part.toBuffer() };
+            else fields[part.fieldname] = String(part.value);
+          }
+        } catch (error) {
+          // Too large stays 413; a body that is not well-formed multipart (no boundary, cut short) is the client's: 400.
+          if ((error as { statusCode?: number }).statusCode === 413) throw error;
+          throw invalid('the body is not well-formed multipart/form-data', [{ message: (error as Error).message }]);
         }
         const details = [];
         if (!fields.process) details.push({ path: '/process', message: 'is required' });

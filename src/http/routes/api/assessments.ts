@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import { XLSX_TYPE } from '../../../services/sheet.service.js';
 import { requireActor } from '../../plugins/auth.js';
 import { Assessment, Id, State, Summary, VerificationCode } from '../../schemas/assessment.js';
-import { Nullable, Year, binaryBody, binaryResponse, errors } from '../../schemas/common.js';
+import { Nullable, Year, binaryBody, binaryResponse, errorResponse, errors } from '../../schemas/common.js';
 import { ScoreResultSchema } from '../../schemas/result.js';
 
 const assessmentRoutes: FastifyPluginAsyncTypebox<{ uploadMaxMb: number }> = async (app, { uploadMaxMb }) => {
@@ -21,7 +21,13 @@ const assessmentRoutes: FastifyPluginAsyncTypebox<{ uploadMaxMb: number }> = asy
         operationId: 'createAssessment',
         summary: 'Create the assessment of an agency for a cycle (pinned to the cycle’s questionnaire); optionally pre-filled from its accepted assessment of an earlier cycle',
         body: Type.Object({ agency: Type.String({ minLength: 1, maxLength: 64 }), cycle: Year, prefillFrom: Type.Optional(Year) }, { additionalProperties: false }),
-        response: { 201: Type.With(Assessment, { description: 'The assessment created, as `GET /api/assessments/{id}` shows it' }), ...errors },
+        response: {
+          201: Type.With(Assessment, { description: 'The assessment created, as `GET /api/assessments/{id}` shows it' }),
+          ...errors,
+          422: Type.With(errorResponse(422), {
+            description: 'The agency’s grade for the cycle is not among the cycle’s grades (`not_in_cohort`), or `prefillFrom` is not an earlier cycle’s accepted assessment of the agency (`invalid_prefill`)',
+          }),
+        },
       },
     },
     async (request, reply) => {

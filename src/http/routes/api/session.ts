@@ -82,7 +82,8 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['session'],
         operationId: 'createToken',
         summary: 'A bearer token for scripts, shown once',
-        body: Type.Optional(Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 366 })) }, { additionalProperties: false })),
+        // Nullable: fastify validates a missing body as null, so a bodyless POST is accepted too.
+        body: Nullable(Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 366 })) }, { additionalProperties: false })),
         response: {
           201: Type.Object({ id: Type.String(), token: Type.String(), name: Type.String(), expiresAt: Nullable(Type.String()) }, { description: 'The token, shown this once: send it as `Authorization: Bearer <token>`' }),
           ...errors,

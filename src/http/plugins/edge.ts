@@ -1,0 +1,36 @@
+// What every request meets before a route: bodies validated without type coercion (queries and path
+// parameters may coerce), text that is not well-formed Unicode or holds NUL refused with 400 (what is
+// stored must be exactly what is hashed into the audit trail), and no caching of anything a user
+// signed in to see.
+import { Ajv } from 'ajv';
+import formats from 'ajv-formats';
+import fp from 'fastify-plugin';
+import { findUnfitText } from '../../domain/text.js';
+import { invalid } from '../../services/errors.js';
+
+const ajvOptions = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false } as const;
+
+export default fp(
+  (app) => {
+    // `"rating": ["F"]`, `"revision": "1"` or `"inScope": "false"` in a body is a wrong type: 400.
+    const bodies = formats.default(new Ajv({ ...ajvOptions, coerceTypes: false }));
+    const queries = formats.default(new Ajv({ ...ajvOptions, coerceTypes: 'array' }));
+    app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : queries).compile(schema));
+
+    app.addHook('preValidation', async (request) => {
+      for (const [part, value] of [
+        ['querystring', request.query],
+        ['params', request.params],
+        ['body', Buffer.isBuffer(request.body) ? undefined : request.body],
+      ] as const) {
+        const unfit = findUnfitText(value);
+        if (unfit) throw invalid(`invalid ${part}`, [{ path: part === 'body' ? unfit.path : `${part}:${unfit.path}`, message: unfit.message }]);
+      }
+    });
+
+    app.addHook('onSend', async (request, reply) => {
+      if (request.actor) void reply.header('cache-control', 'no-store');
+    });
+  },
+  { name: 'edge', dependencies: ['auth'] },
+);
