@@ -6,6 +6,8 @@ export interface ZipEntry {
   data: Buffer;
   /** The uncompressed size written in the headers (default: the real one). */
   declaredSize?: number;
+  /** Already deflated content (with its CRC-32 and inflated size), instead of `data`. */
+  raw?: { compressed: Buffer; crc: number; size: number };
 }
 
 export function zipOf(entries: ZipEntry[]): Buffer {
@@ -14,9 +16,9 @@ export function zipOf(entries: ZipEntry[]): Buffer {
   let offset = 0;
   for (const entry of entries) {
     const name = Buffer.from(entry.name, 'utf8');
-    const compressed = deflateRawSync(entry.data, { level: 9 });
-    const crc = crc32(entry.data);
-    const size = entry.declaredSize ?? entry.data.length;
+    const compressed = entry.raw?.compressed ?? deflateRawSync(entry.data, { level: 9 });
+    const crc = entry.raw?.crc ?? crc32(entry.data);
+    const size = entry.declaredSize ?? entry.raw?.size ?? entry.data.length;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
