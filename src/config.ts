@@ -18,6 +18,8 @@ export interface Config {
   logLevel: string;
   /** Session lifetime in hours. */
   sessionHours: number;
+  /** Default and longest lifetime of a bearer token, in days. */
+  tokenTtlDays: number;
   /** Believe X-Forwarded-For and X-Forwarded-Proto (only behind a proxy that sets them). */
   trustProxy: boolean;
   /** `auto`: the session cookie is Secure when the request came over HTTPS (by TRUST_PROXY's rule). */
@@ -74,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadMaxMb: integer(env, 'UPLOAD_MAX_MB', 20, 1, 1024),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     sessionHours: integer(env, 'SESSION_HOURS', 8, 1, 24 * 30),
+    tokenTtlDays: integer(env, 'TOKEN_TTL_DAYS', 90, 1, 3650),
     trustProxy: ['1', 'true'].includes(oneOf(env, 'TRUST_PROXY', ['0', '1', 'true', 'false'], 'false')),
     cookieSecure: oneOf(env, 'COOKIE_SECURE', ['auto', 'true', 'false'], 'auto'),
   };

@@ -37,7 +37,13 @@ if (startup.questionnaires.length > 0) app.log.info({ questionnaires: startup.qu
 if (startup.demoUsers) {
   // Printed once, on the first start, straight to the terminal: never into the logs.
   const lines = startup.demoUsers.map((u) => `  ${u.role.padEnd(9)} ${u.username.padEnd(10)} ${u.password}${u.scope ? `   (${u.scope})` : ''}`);
-  process.stdout.write(`\nDemo users (shown once; keep them):\n  role      username   password\n${lines.join('\n')}\n\n`);
+  const otp = startup.demoUsers
+    .filter((u) => u.otp)
+    .map((u) => `  ${u.username}: secret ${u.otp!.secret}\n    ${u.otp!.uri}\n    recovery codes (each works once): ${u.otp!.recoveryCodes.slice(0, 3).join(' ')}`);
+  process.stdout.write(
+    `\nDemo users (shown once; keep them):\n  role      username   password\n${lines.join('\n')}\n\n` +
+      `Office and assessor sign in with a second factor: add the secret (or the otpauth URI) to an\nauthenticator app and give its six-digit code as "otp", or give a recovery code instead.\n${otp.join('\n')}\n\n`,
+  );
 }
 
 let closing = false;

@@ -53,6 +53,17 @@ export interface UsersTable {
   active: number;
   createdAt: string;
   updatedAt: string;
+  /** The TOTP secret, encrypted (`v1:…`) or, without a configured SESSION_SECRET, marked `plain:`. */
+  otpSecret: string | null;
+  otpConfirmedAt: string | null;
+  /** The last TOTP time step accepted: a code of that step or an earlier one is never accepted again. */
+  otpLastStep: number | null;
+}
+
+export interface RecoveryCodesTable {
+  userId: string;
+  codeHash: string;
+  usedAt: string | null;
 }
 
 export interface AssessorQualificationsTable {
@@ -112,6 +123,7 @@ export interface Database extends AssessmentTables {
   agencies: AgenciesTable;
   agencyGrades: AgencyGradesTable;
   users: UsersTable;
+  recoveryCodes: RecoveryCodesTable;
   assessorQualifications: AssessorQualificationsTable;
   sessions: SessionsTable;
   apiTokens: ApiTokensTable;

@@ -58,7 +58,7 @@ export async function deleteExpiredSessions(db: Db, now: string): Promise<void> 
   await db.deleteFrom('sessions').where('expiresAt', '<=', now).execute();
 }
 
-export async function insertToken(db: Db, token: { id: string; userId: string; name: string; tokenHash: string; createdAt: string; expiresAt: string | null }): Promise<void> {
+export async function insertToken(db: Db, token: { id: string; userId: string; name: string; tokenHash: string; createdAt: string; expiresAt: string }): Promise<void> {
   await db.insertInto('apiTokens').values({ ...token, lastUsedAt: null }).execute();
 }
 
@@ -78,8 +78,58 @@ export async function touchToken(db: Db, id: string, now: string): Promise<void>
   await db.updateTable('apiTokens').set({ lastUsedAt: now }).where('id', '=', id).execute();
 }
 
-export async function deleteTokensOfUser(db: Db, userId: string): Promise<void> {
-  await db.deleteFrom('apiTokens').where('userId', '=', userId).execute();
+export async function deleteTokensOfUser(db: Db, userId: string): Promise<number> {
+  const r = await db.deleteFrom('apiTokens').where('userId', '=', userId).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+export const listTokensOfUser = (db: Db, userId: string) =>
+  db.selectFrom('apiTokens').select(['id', 'name', 'createdAt', 'expiresAt', 'lastUsedAt']).where('userId', '=', userId).orderBy('createdAt').execute();
+
+/** Deletes one of a user's tokens; returns whether it was theirs. */
+export async function deleteTokenOfUser(db: Db, userId: string, id: string): Promise<boolean> {
+  const r = await db.deleteFrom('apiTokens').where('userId', '=', userId).where('id', '=', id).executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}
+
+export async function deleteOtherSessionsOfUser(db: Db, userId: string, keepIdHash: string | null): Promise<number> {
+  let q = db.deleteFrom('sessions').where('userId', '=', userId);
+  if (keepIdHash) q = q.where('idHash', '!=', keepIdHash);
+  return Number((await q.executeTakeFirst()).numDeletedRows);
+}
+
+// ——— two-factor sign-in ———
+
+export async function setOtp(db: Db, userId: string, otp: { otpSecret: string | null; otpConfirmedAt: string | null; otpLastStep: number | null }): Promise<void> {
+  await db.updateTable('users').set(otp).where('id', '=', userId).execute();
+}
+
+/** Records `step` as used unless it (or a later one) was used already; returns whether it was. */
+export async function claimOtpStep(db: Db, userId: string, step: number): Promise<boolean> {
+  const r = await db
+    .updateTable('users')
+    .set({ otpLastStep: step })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('otpLastStep', 'is', null), eb('otpLastStep', '<', step)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function replaceRecoveryCodes(db: Db, userId: string, hashes: string[]): Promise<void> {
+  await db.deleteFrom('recoveryCodes').where('userId', '=', userId).execute();
+  if (hashes.length > 0) await db.insertInto('recoveryCodes').values(hashes.map((codeHash) => ({ userId, codeHash, usedAt: null }))).execute();
+}
+
+/** Uses up a recovery code; returns whether it was there unused. */
+export async function useRecoveryCode(db: Db, userId: string, codeHash: string, at: string): Promise<boolean> {
+  const r = await db.updateTable('recoveryCodes').set({ usedAt: at }).where('userId', '=', userId).where('codeHash', '=', codeHash).where('usedAt', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Accounts locked at `now`, by user name. */
+export async function lockedAccounts(db: Db, now: string): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('loginThrottle').select(['key', 'lockedUntil']).where('key', 'like', 'account:%').where('lockedUntil', '>', now).execute();
+  return new Map(rows.map((r) => [r.key.slice('account:'.length), r.lockedUntil!]));
 }
 
 /**

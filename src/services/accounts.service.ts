@@ -1,14 +1,24 @@
-// Accounts: log-in with throttling, sessions, bearer tokens and the office's user management.
+// Accounts: log-in with throttling and two-factor sign-in, sessions, bearer tokens that end, own
+// passwords, and the office's user management (lock-outs and second factors included).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
+import type { TwoFactorPolicy } from '../config.js';
 import { ROLES, USERNAME_PATTERN, scopeOfRole, type Actor, type Role } from '../domain/roles.js';
 import { findAgency } from '../repositories/agency.repository.js';
 import {
   clearThrottle,
   deleteSession,
+  claimOtpStep,
+  deleteOtherSessionsOfUser,
   deleteSessionsOfUser,
+  deleteTokenOfUser,
   deleteTokensOfUser,
+  listTokensOfUser,
+  lockedAccounts,
+  replaceRecoveryCodes,
+  setOtp,
+  useRecoveryCode,
   findSessionUser,
   countAttempt,
   forgiveAttempt,
@@ -27,6 +37,7 @@ import type { AuditService } from './audit.service.js';
 import type { Clock } from './clock.js';
 import { ServiceError, conflict, invalid, notFound } from './errors.js';
 import { MIN_PASSWORD_LENGTH, dummyHash, generatePassword, hashPassword, verifyPassword } from './passwords.js';
+import { SecretBox, newOtpSecret, newRecoveryCodes, otpStep, recoveryCodeHash } from './otp.js';
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -42,13 +53,29 @@ export interface UserView {
   displayName: string | null;
   active: boolean;
   createdAt: string;
+  /** Whether a second factor is confirmed. */
+  otp: boolean;
+  /** Until when the account is locked after too many failed log-ins, or null. */
+  lockedUntil: string | null;
+}
+
+/** Who must sign in with a second factor under each TWO_FACTOR policy. */
+const SECOND_FACTOR_ROLES: Record<TwoFactorPolicy, readonly Role[]> = { staff: ['office', 'assessor'], all: ['agency', 'ciso', 'assessor', 'ministry', 'office'], optional: [] };
+
+export interface AccountsOptions {
+  sessionHours: number;
+  tokenTtlDays: number;
+  twoFactor: TwoFactorPolicy;
+  /** Keys the sealing of TOTP secrets; null when none is configured. */
+  sessionSecret: string | null;
+  issuer: string;
 }
 
 export function actorOf(user: UserRecord): Actor {
   return { id: user.id, username: user.username, role: user.role, agency: user.agencyCode, ministry: user.ministry };
 }
 
-export function viewOf(user: UserRecord): UserView {
+export function viewOf(user: UserRecord, lockedUntil: string | null = null): UserView {
   return {
     id: user.id,
     username: user.username,
@@ -58,6 +85,8 @@ export function viewOf(user: UserRecord): UserView {
     displayName: user.displayName,
     active: user.active,
     createdAt: user.createdAt,
+    otp: user.otpConfirmedAt !== null,
+    lockedUntil,
   };
 }
 
@@ -82,15 +111,39 @@ export interface UserChanges {
   active?: boolean;
   resetPassword?: boolean;
   password?: string;
+  /** Forget the second factor: the user enrols again at the next log-in. */
+  resetOtp?: boolean;
+  /** Lift a lock-out after too many failed log-ins. */
+  unlock?: boolean;
 }
 
 export class AccountsService {
+  private readonly secrets: SecretBox;
+
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly sessionHours: number,
+    private readonly options: AccountsOptions,
     private readonly audit: AuditService,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.secrets = new SecretBox(options.sessionSecret);
+  }
+
+  /** Whether the user must enrol a second factor before doing anything else (TWO_FACTOR and no confirmed TOTP). */
+  mustEnrolOtp(user: Pick<UserRecord, 'role' | 'otpConfirmedAt'>): boolean {
+    return user.otpConfirmedAt === null && SECOND_FACTOR_ROLES[this.options.twoFactor].includes(user.role);
+  }
+
+  /** A six-digit code of the user's TOTP (not used before) or one of their unused recovery codes. */
+  private async secondFactorHolds(user: UserRecord, code: string): Promise<boolean> {
+    const now = this.clock.now();
+    if (/^\d{6}$/.test(code)) {
+      const secret = user.otpSecret && this.secrets.open(user.otpSecret);
+      const step = secret ? otpStep(secret, code, now) : null;
+      return step !== null && (await claimOtpStep(this.db, user.id, step));
+    }
+    return useRecoveryCode(this.db, user.id, recoveryCodeHash(code), now.toISOString());
+  }
 
   /**
    * Counts this attempt against `key` before any password is checked, atomically in the database, so
@@ -112,7 +165,7 @@ export class AccountsService {
   }
 
   /** Checks the password, throttled per account and per address; starts a fresh session (the id rotates at every log-in). */
-  async login(username: string, password: string, address: string, previousSessionId?: string): Promise<{ sessionId: string; user: UserRecord; expiresAt: Date }> {
+  async login(username: string, password: string, address: string, previousSessionId?: string, otp?: string): Promise<{ sessionId: string; user: UserRecord; expiresAt: Date; mustEnrolOtp: boolean }> {
     const now = this.clock.now();
     const accountKey = `account:${username.toLowerCase()}`;
     const addressKey = `address:${address}`;
@@ -124,16 +177,79 @@ export class AccountsService {
       await this.audit.recordAlone({ actor: null, action: 'login.failed', subject: `user:${username.toLowerCase()}`, after: { address } });
       throw new ServiceError('invalid_credentials', 'wrong username or password');
     }
+    // A confirmed second factor is asked for whatever the policy; a wrong or missing one counts as a failed attempt.
+    if (user.otpConfirmedAt !== null) {
+      if (!otp) {
+        await this.audit.recordAlone({ actor: null, action: 'login.failed', subject: `user:${user.username}`, after: { address, reason: 'otp_required' } });
+        throw new ServiceError('otp_required', 'give the six-digit code of your authenticator app, or a recovery code, as `otp`');
+      }
+      if (!(await this.secondFactorHolds(user, otp))) {
+        await this.audit.recordAlone({ actor: null, action: 'login.failed', subject: `user:${user.username}`, after: { address, reason: 'otp_invalid' } });
+        throw new ServiceError('otp_invalid', 'the code is wrong, was used already, or is too old');
+      }
+    }
     await clearThrottle(this.db, accountKey);
     await forgiveAttempt(this.db, addressKey);
     const sessionId = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(now.getTime() + this.sessionHours * 3_600_000);
+    const expiresAt = new Date(now.getTime() + this.options.sessionHours * 3_600_000);
     await this.db.transaction().execute(async (trx) => {
       if (previousSessionId) await deleteSession(trx, sha256(previousSessionId));
       await insertSession(trx, { idHash: sha256(sessionId), userId: user.id, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString() });
       await this.audit.record(trx, { actor: actorOf(user), action: 'login', subject: `user:${user.username}`, after: { address } });
     });
-    return { sessionId, user, expiresAt };
+    return { sessionId, user, expiresAt, mustEnrolOtp: this.mustEnrolOtp(user) };
+  }
+
+  // ——— the user's own second factor ———
+
+  /** Starts (or restarts) enrolment: a new secret, its otpauth:// URI and ten recovery codes, shown this once. */
+  async enrolOtp(actor: Actor): Promise<{ secret: string; uri: string; recoveryCodes: string[] }> {
+    const user = await this.getUser(actor.username);
+    if (user.otpConfirmedAt !== null) throw conflict('a second factor is already confirmed; the office can reset it');
+    const { secret, uri } = newOtpSecret(this.options.issuer, user.username);
+    const recoveryCodes = newRecoveryCodes();
+    await this.db.transaction().execute(async (trx) => {
+      await setOtp(trx, user.id, { otpSecret: this.secrets.seal(secret), otpConfirmedAt: null, otpLastStep: null });
+      await replaceRecoveryCodes(trx, user.id, recoveryCodes.map(recoveryCodeHash));
+      await this.audit.record(trx, { actor, action: 'otp.enrol', subject: `user:${user.username}`, after: { recoveryCodes: recoveryCodes.length } });
+    });
+    return { secret, uri, recoveryCodes };
+  }
+
+  /** Confirms the enrolment with a code from the app; from then on every log-in asks for one. */
+  async confirmOtp(actor: Actor, code: string): Promise<{ confirmed: true }> {
+    const user = await this.getUser(actor.username);
+    if (user.otpConfirmedAt !== null) throw conflict('the second factor is confirmed already');
+    const secret = user.otpSecret && this.secrets.open(user.otpSecret);
+    if (!secret) throw conflict('start the enrolment first (POST /api/me/otp)');
+    const step = otpStep(secret, code, this.clock.now());
+    if (step === null || !(await claimOtpStep(this.db, user.id, step))) throw invalid('the code does not match', [{ path: '/otp', message: 'type the six-digit code your authenticator app shows now' }]);
+    await this.db.transaction().execute(async (trx) => {
+      await setOtp(trx, user.id, { otpSecret: user.otpSecret, otpConfirmedAt: this.clock.now().toISOString(), otpLastStep: step });
+      await this.audit.record(trx, { actor, action: 'otp.confirm', subject: `user:${user.username}` });
+    });
+    return { confirmed: true };
+  }
+
+  // ——— the user's own password ———
+
+  /** Checks the current password (a wrong one counts toward the throttle), sets the new one, and ends every other session and every token. */
+  async changePassword(actor: Actor, current: string, next: string, keepSessionId: string | null): Promise<{ ok: true }> {
+    if (next.length < MIN_PASSWORD_LENGTH) throw new ServiceError('invalid_password', `the new password needs at least ${MIN_PASSWORD_LENGTH} characters`, [{ path: '/new', message: `at least ${MIN_PASSWORD_LENGTH} characters` }]);
+    const now = this.clock.now();
+    const accountKey = `account:${actor.username}`;
+    await this.admitAttempt(accountKey, THROTTLE.accountFailures, now);
+    const user = await this.getUser(actor.username);
+    if (!(await verifyPassword(current, user.passwordHash))) throw new ServiceError('invalid_credentials', 'the current password is wrong');
+    const passwordHash = await hashPassword(next);
+    await this.db.transaction().execute(async (trx) => {
+      await updateUser(trx, user.id, { passwordHash, updatedAt: now.toISOString() });
+      const sessions = await deleteOtherSessionsOfUser(trx, user.id, keepSessionId ? sha256(keepSessionId) : null);
+      const tokens = await deleteTokensOfUser(trx, user.id);
+      await this.audit.record(trx, { actor, action: 'user.password-change', subject: `user:${user.username}`, after: { sessionsEnded: sessions, tokensEnded: tokens } });
+    });
+    await clearThrottle(this.db, accountKey);
+    return { ok: true };
   }
 
   async sessionActor(sessionId: string): Promise<UserRecord | undefined> {
@@ -150,20 +266,25 @@ export class AccountsService {
     await deleteSession(this.db, sha256(sessionId));
   }
 
-  async logoutEverywhere(actor: Actor): Promise<number> {
+  /** Ends every session and every bearer token of the user. */
+  async logoutEverywhere(actor: Actor): Promise<{ ended: number; tokens: number }> {
     return this.db.transaction().execute(async (trx) => {
-      const n = await deleteSessionsOfUser(trx, actor.id);
-      await this.audit.record(trx, { actor, action: 'logout.everywhere', subject: `user:${actor.username}`, after: { sessions: n } });
-      return n;
+      const ended = await deleteSessionsOfUser(trx, actor.id);
+      const tokens = await deleteTokensOfUser(trx, actor.id);
+      await this.audit.record(trx, { actor, action: 'logout.everywhere', subject: `user:${actor.username}`, after: { sessions: ended, tokens } });
+      return { ended, tokens };
     });
   }
 
-  /** A bearer token for scripts: shown once, stored as its SHA-256. */
-  async createToken(actor: Actor, name: string, days: number | null): Promise<{ id: string; token: string; name: string; expiresAt: string | null }> {
+  /** A bearer token for scripts: shown once, stored as its SHA-256, ending after TOKEN_TTL_DAYS or sooner. */
+  async createToken(actor: Actor, name: string, days?: number): Promise<{ id: string; token: string; name: string; expiresAt: string }> {
+    if (days !== undefined && days > this.options.tokenTtlDays) {
+      throw invalid(`a token lives at most ${this.options.tokenTtlDays} days`, [{ path: '/expiresInDays', message: `at most ${this.options.tokenTtlDays} (TOKEN_TTL_DAYS)` }]);
+    }
     const token = `gsm_${randomBytes(32).toString('base64url')}`;
     const id = randomUUID();
     const now = this.clock.now();
-    const expiresAt = days ? new Date(now.getTime() + days * 86_400_000).toISOString() : null;
+    const expiresAt = new Date(now.getTime() + (days ?? this.options.tokenTtlDays) * 86_400_000).toISOString();
     await this.db.transaction().execute(async (trx) => {
       await insertToken(trx, { id, userId: actor.id, name, tokenHash: sha256(token), createdAt: now.toISOString(), expiresAt });
       await this.audit.record(trx, { actor, action: 'token.create', subject: `user:${actor.username}`, after: { id, name, expiresAt } });
@@ -171,8 +292,23 @@ export class AccountsService {
     return { id, token, name, expiresAt };
   }
 
+  /** The user's own tokens, never their secrets. */
+  async listTokens(actor: Actor) {
+    return listTokensOfUser(this.db, actor.id);
+  }
+
+  /** Revokes one of the user's own tokens (404 for anyone else's). */
+  async revokeToken(actor: Actor, id: string): Promise<{ ok: true }> {
+    await this.db.transaction().execute(async (trx) => {
+      if (!(await deleteTokenOfUser(trx, actor.id, id))) throw notFound(`no token ${id}`);
+      await this.audit.record(trx, { actor, action: 'token.revoke', subject: `user:${actor.username}`, before: { id } });
+    });
+    return { ok: true };
+  }
+
   async listUsers(): Promise<UserView[]> {
-    return (await listUsers(this.db)).map(viewOf);
+    const locked = await lockedAccounts(this.db, this.clock.now().toISOString());
+    return (await listUsers(this.db)).map((u) => viewOf(u, locked.get(u.username) ?? null));
   }
 
   async getUser(username: string): Promise<UserRecord> {
@@ -228,6 +364,9 @@ export class AccountsService {
       active: true,
       createdAt: now,
       updatedAt: now,
+      otpSecret: null,
+      otpConfirmedAt: null,
+      otpLastStep: null,
     };
     await this.db.transaction().execute(async (trx) => {
       if (await findUserByUsername(trx, username)) throw conflict(`user ${username} already exists`);
@@ -237,7 +376,10 @@ export class AccountsService {
     return { user: viewOf(user), ...(input.password === undefined ? { password } : {}) };
   }
 
-  /** Changes role or scope, (de)activates, or resets the password (a generated one is returned once). */
+  /**
+   * Changes role or scope, (de)activates, resets the password (a generated one is returned once),
+   * resets the second factor (the user enrols again at the next log-in) or lifts a lock-out.
+   */
   async updateUser(actor: Actor, username: string, changes: UserChanges): Promise<{ user: UserView; password?: string }> {
     const before = await this.getUser(username);
     const role = changes.role ?? before.role;
@@ -259,14 +401,25 @@ export class AccountsService {
       active: changes.active ?? before.active,
       passwordHash: newPassword ? await hashPassword(newPassword) : before.passwordHash,
       updatedAt: this.clock.now().toISOString(),
+      ...(changes.resetOtp ? { otpSecret: null, otpConfirmedAt: null, otpLastStep: null } : {}),
     };
+    const onlyOtpOrLock = Object.keys(changes).every((k) => k === 'resetOtp' || k === 'unlock');
     await this.db.transaction().execute(async (trx) => {
       await updateUser(trx, before.id, after);
-      // A new role, scope or password, or a deactivation, ends every session and token of the user.
-      if (roleOrScopeChanged || newPassword || after.active !== before.active) {
+      // A new role, scope, password or second factor, or a deactivation, ends every session and token of the user.
+      if (roleOrScopeChanged || newPassword || after.active !== before.active || changes.resetOtp) {
         await deleteSessionsOfUser(trx, before.id);
         await deleteTokensOfUser(trx, before.id);
       }
+      if (changes.resetOtp) {
+        await replaceRecoveryCodes(trx, before.id, []);
+        await this.audit.record(trx, { actor, action: 'otp.reset', subject: `user:${before.username}`, before: { otp: before.otpConfirmedAt !== null }, after: { otp: false } });
+      }
+      if (changes.unlock) {
+        await clearThrottle(trx, `account:${before.username}`);
+        await this.audit.record(trx, { actor, action: 'user.unlock', subject: `user:${before.username}` });
+      }
+      if (onlyOtpOrLock) return;
       await this.audit.record(trx, {
         actor,
         action: newPassword && !roleOrScopeChanged ? 'user.password-reset' : 'user.update',
@@ -275,6 +428,7 @@ export class AccountsService {
         after: { ...auditedUser(after), ...(newPassword ? { passwordReset: true } : {}) },
       });
     });
-    return { user: viewOf(after), ...(generated ? { password: generated } : {}) };
+    const locked = await lockedAccounts(this.db, this.clock.now().toISOString());
+    return { user: viewOf(after, locked.get(after.username) ?? null), ...(generated ? { password: generated } : {}) };
   }
 }

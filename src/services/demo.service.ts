@@ -1,5 +1,7 @@
 // Demo data for a first start: agencies of every grade under several ministries and one user per role.
 import type { Actor, Grade, Role } from '../domain/roles.js';
+import { actorOf } from './accounts.service.js';
+import { otpCode } from './otp.js';
 import { seedDemoAssessments } from './demo-assessments.js';
 import type { Services } from './index.js';
 
@@ -26,6 +28,8 @@ export interface DemoUser {
   role: Role;
   password: string;
   scope: string;
+  /** Staff accounts come enrolled in two-factor sign-in: the secret for an authenticator app and recovery codes. */
+  otp?: { secret: string; uri: string; recoveryCodes: string[] };
 }
 
 const DEMO_USERS: { username: string; role: Role; agency?: string; ministry?: string; displayName: string }[] = [
@@ -43,7 +47,16 @@ export async function seedDemo(services: Services): Promise<DemoUser[]> {
   const users: DemoUser[] = [];
   for (const u of DEMO_USERS) {
     const { password } = await services.accounts.createUser(null, { username: u.username, role: u.role, agency: u.agency ?? null, ministry: u.ministry ?? null, displayName: u.displayName });
-    users.push({ username: u.username, role: u.role, password: password!, scope: u.agency ?? u.ministry ?? '' });
+    const user: DemoUser = { username: u.username, role: u.role, password: password!, scope: u.agency ?? u.ministry ?? '' };
+    // Office and assessor accounts sign in with a second factor (TWO_FACTOR=staff): enrol them now, so
+    // that a person can add the secret to an authenticator app, or sign in with a recovery code.
+    if (u.role === 'office' || u.role === 'assessor') {
+      const actor = actorOf(await services.accounts.getUser(u.username));
+      const otp = await services.accounts.enrolOtp(actor);
+      await services.accounts.confirmOtp(actor, otpCode(otp.secret, services.clock.now()));
+      user.otp = otp;
+    }
+    users.push(user);
   }
   await seedDemoAssessments(services);
   return users;

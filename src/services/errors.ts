@@ -26,6 +26,10 @@ export interface ErrorData {
   invalid_input: undefined;
   unauthorized: undefined;
   invalid_credentials: undefined;
+  otp_required: undefined;
+  otp_invalid: undefined;
+  otp_enrolment_required: undefined;
+  invalid_password: undefined;
   invalid_token: undefined;
   forbidden: undefined;
   cross_origin: undefined;

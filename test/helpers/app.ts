@@ -52,8 +52,8 @@ export async function createCycleWithCohort(app: FastifyInstance, year: number):
 }
 
 /** Logs in and returns the Cookie header to send. */
-export async function loginAs(app: FastifyInstance, username: string, password = PASSWORD): Promise<string> {
-  const response = await app.inject({ method: 'POST', url: '/api/session', payload: { username, password } });
+export async function loginAs(app: FastifyInstance, username: string, password = PASSWORD, otp?: string): Promise<string> {
+  const response = await app.inject({ method: 'POST', url: '/api/session', payload: { username, password, ...(otp ? { otp } : {}) } });
   if (response.statusCode !== 200) throw new Error(`login as ${username} failed: ${response.statusCode} ${response.body}`);
   const cookie = response.cookies.find((c) => c.name === 'gsm_session');
   if (!cookie) throw new Error('no session cookie');

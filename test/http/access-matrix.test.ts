@@ -128,6 +128,12 @@ const ROWS: Row[] = [
   { route: 'DELETE /api/sessions', target: '-', request: () => ({ method: 'DELETE', url: '/api/sessions' }), expect: all(200) },
   { route: 'GET /api/me', target: '-', request: () => ({ method: 'GET', url: '/api/me' }), expect: all(200) },
   { route: 'POST /api/tokens', target: '-', request: () => ({ method: 'POST', url: '/api/tokens', body: { name: 'matrix' } }), expect: all(201) },
+  { route: 'GET /api/tokens', target: '-', request: () => ({ method: 'GET', url: '/api/tokens' }), expect: all(200) },
+  // Every user sees and revokes only their own tokens: an id that is not theirs is not found.
+  { route: 'DELETE /api/tokens/:id', target: '-', request: () => ({ method: 'DELETE', url: '/api/tokens/not-a-token-of-yours' }), expect: all(404) },
+  { route: 'POST /api/me/otp', target: '-', request: () => ({ method: 'POST', url: '/api/me/otp' }), expect: all(200) },
+  { route: 'POST /api/me/otp/confirm', target: '-', request: () => ({ method: 'POST', url: '/api/me/otp/confirm', body: { otp: '000000' } }), expect: all(400) },
+  { route: 'POST /api/me/password', target: '-', request: () => ({ method: 'POST', url: '/api/me/password', body: { current: 'not the password', new: 'a long new passphrase' } }), expect: all(401) },
   { route: 'GET /api/users', target: '-', request: () => ({ method: 'GET', url: '/api/users' }), expect: officeOnly(200) },
   {
     route: 'POST /api/users',
@@ -259,6 +265,8 @@ describe.each(databaseKinds)('access matrix on $name', (kind) => {
         if (cell.contentType) headers['content-type'] = cell.contentType;
         const response = await t.app.inject({ method: cell.method as 'GET', url: cell.url, headers, ...(cell.body === undefined ? {} : { payload: cell.body as string }) });
         expect(response.statusCode, response.body).toBe(row.expect[who]);
+        // Logging out everywhere ends the caller's tokens too: give the next cells a new one.
+        if (row.route === 'DELETE /api/sessions' && who !== 'anonymous') auth.set(who, await tokenFor(t.app, who));
         if (response.statusCode >= 400) {
           const body = response.json<{ error: { code: unknown; message: unknown } }>();
           expect(typeof body.error.code).toBe('string');

@@ -56,7 +56,7 @@ describe.each(databaseKinds)('accounts on $name', (kind) => {
     expect((await inject({ method: 'GET', url: '/api/me', headers: { cookie: one } })).statusCode).toBe(401);
     const a = await loginAs(t.app, 'office');
     const b = await loginAs(t.app, 'office');
-    expect((await inject({ method: 'DELETE', url: '/api/sessions', headers: { cookie: a } })).json()).toEqual({ ended: 2 });
+    expect((await inject({ method: 'DELETE', url: '/api/sessions', headers: { cookie: a } })).json()).toEqual({ ended: 2, tokens: 0 });
     expect((await inject({ method: 'GET', url: '/api/me', headers: { cookie: b } })).statusCode).toBe(401);
   });
 

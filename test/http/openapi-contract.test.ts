@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
 import { deriveOperationId } from '../../src/http/plugins/openapi.js';
 import { THROTTLE } from '../../src/services/accounts.service.js';
+import { otpCode } from '../../src/services/otp.js';
 import { PASSWORD, buildTestApp, loginAs, seedPeople, testConfig, tokenFor, type TestApp } from '../helpers/app.js';
 import { databaseKinds } from '../helpers/databases.js';
 
@@ -89,7 +90,7 @@ describe('OpenAPI contract on sqlite', () => {
   beforeAll(async () => {
     t = await buildTestApp(await sqlite.create(), { UPLOAD_MAX_MB: '1' });
     await seedPeople(t.app);
-    for (const username of ['bystander', 'locked']) await t.app.services.accounts.createUser(null, { username, role: 'agency', agency: 'MOEA-B', password: PASSWORD });
+    for (const username of ['bystander', 'locked', 'contract.me']) await t.app.services.accounts.createUser(null, { username, role: 'agency', agency: 'MOEA-B', password: PASSWORD });
     await t.app.services.accounts.createUser(null, { username: 'assessor2', role: 'assessor', password: PASSWORD });
     for (const who of ['agency', 'ciso', 'assessor', 'ministry', 'office'] as const) auth.set(who, await tokenFor(t.app, who));
     doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<Document>();
@@ -268,6 +269,21 @@ describe('OpenAPI contract on sqlite', () => {
     await call(201, { method: 'POST', url: '/api/tokens', who: 'agency' });
     await call(400, { method: 'POST', url: '/api/tokens', who: 'agency', payload: { expiresInDays: 0 } });
     await call(401, { method: 'POST', url: '/api/tokens', payload: {} });
+    const tokens = (await call(200, { method: 'GET', url: '/api/tokens', who: 'agency' })).json<{ id: string; name: string }[]>();
+    await call(401, { method: 'GET', url: '/api/tokens' });
+    const script = tokens.find((x) => x.name === 'script')!;
+    await call(200, { method: 'DELETE', url: `/api/tokens/${script.id}`, who: 'agency' });
+    await call(404, { method: 'DELETE', url: `/api/tokens/${script.id}`, who: 'agency' });
+
+    // The own second factor and password, on a user of their own.
+    const me = await loginAs(t.app, 'contract.me');
+    const enrolment = (await call(200, { method: 'POST', url: '/api/me/otp', cookie: me })).json<{ secret: string }>();
+    await call(400, { method: 'POST', url: '/api/me/otp/confirm', cookie: me, payload: { otp: 'abcdef' } });
+    await call(200, { method: 'POST', url: '/api/me/otp/confirm', cookie: me, payload: { otp: otpCode(enrolment.secret, new Date()) } });
+    await call(409, { method: 'POST', url: '/api/me/otp', cookie: me });
+    await call(422, { method: 'POST', url: '/api/me/password', cookie: me, payload: { current: PASSWORD, new: 'short' } });
+    await call(401, { method: 'POST', url: '/api/me/password', cookie: me, payload: { current: 'not the password', new: 'a new long passphrase' } });
+    await call(200, { method: 'POST', url: '/api/me/password', cookie: me, payload: { current: PASSWORD, new: 'a new long passphrase' } });
   });
 
   it('users', async () => {

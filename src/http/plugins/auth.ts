@@ -16,6 +16,8 @@ export type Access = 'public' | 'user' | readonly Role[];
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** One of the few routes open to a user who must enrol a second factor first. */
+    duringOtpEnrolment?: boolean;
   }
   interface FastifyInstance {
     cookieSecure: CookieSecure;
@@ -23,6 +25,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
     sessionId: string | null;
+    /** The user must enrol a second factor before anything but enrolment, `GET /api/me` and log-out. */
+    mustEnrolOtp: boolean;
   }
 }
 
@@ -74,6 +78,7 @@ export default fp<{ cookieSecure: CookieSecure }>(
     await app.register(cookie);
     app.decorateRequest('actor', null);
     app.decorateRequest('sessionId', null);
+    app.decorateRequest('mustEnrolOtp', false);
 
     app.addHook('onRoute', (route) => {
       if (route.url.startsWith('/api') && route.config?.access === undefined) {
@@ -87,6 +92,7 @@ export default fp<{ cookieSecure: CookieSecure }>(
         const user = await app.services.accounts.tokenActor(header.slice('Bearer '.length).trim());
         if (!user) throw unauthorized('the bearer token is unknown, expired or revoked', 'invalid_token');
         request.actor = actorOf(user);
+        request.mustEnrolOtp = app.services.accounts.mustEnrolOtp(user);
         return;
       }
       const sessionId = request.cookies[SESSION_COOKIE];
@@ -95,6 +101,7 @@ export default fp<{ cookieSecure: CookieSecure }>(
       if (!user) return;
       request.actor = actorOf(user);
       request.sessionId = sessionId;
+      request.mustEnrolOtp = app.services.accounts.mustEnrolOtp(user);
       // A cookie-authenticated change must come from our own origin (SameSite=Lax already keeps
       // cross-site POSTs cookieless; this also covers same-site hosts).
       if (UNSAFE.has(request.method) && !comesFromThisSite(request)) {
@@ -106,6 +113,9 @@ export default fp<{ cookieSecure: CookieSecure }>(
       const access = request.routeOptions.config.access;
       if (access === undefined || access === 'public') return;
       if (!request.actor) throw unauthorized();
+      if (request.mustEnrolOtp && !request.routeOptions.config.duringOtpEnrolment) {
+        throw new ServiceError('otp_enrolment_required', 'enrol a second factor first: POST /api/me/otp, then POST /api/me/otp/confirm');
+      }
       if (access !== 'user' && !access.includes(request.actor.role)) throw forbidden(`this is for ${access.join(', ')} users`);
     });
   },

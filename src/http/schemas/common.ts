@@ -95,4 +95,8 @@ export const UserBody = Type.Object({
   displayName: Nullable(Type.String()),
   active: Type.Boolean(),
   createdAt: Type.String(),
+  /** Whether a second factor is confirmed. */
+  otp: Type.Boolean(),
+  /** Until when the account is locked after failed log-ins, or null. */
+  lockedUntil: Nullable(Type.String()),
 });

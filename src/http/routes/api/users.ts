@@ -45,7 +45,7 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['users'],
         operationId: 'updateUser',
-        summary: 'Change role or scope, deactivate or reactivate, or reset the password (a generated one is returned once)',
+        summary: 'Change role or scope, deactivate or reactivate, reset the password (a generated one is returned once), reset the second factor (`resetOtp`) or lift a lock-out (`unlock`); each audited',
         params: Type.Object({ username: Type.String({ maxLength: 64 }) }),
         body: Type.Object(
           {
@@ -56,6 +56,8 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
             active: Type.Optional(Type.Boolean()),
             resetPassword: Type.Optional(Type.Boolean()),
             password: Type.Optional(Type.String({ minLength: 12, maxLength: 1024 })),
+            resetOtp: Type.Optional(Type.Boolean()),
+            unlock: Type.Optional(Type.Boolean()),
           },
           { additionalProperties: false, minProperties: 1 },
         ),
