@@ -2,6 +2,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../config.js';
+import type { Clock } from '../services/clock.js';
 import auth from './plugins/auth.js';
 import database from './plugins/database.js';
 import edge from './plugins/edge.js';
@@ -29,6 +30,8 @@ declare module 'fastify' {
 
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
+  /** The services' one source of time (tests pin it); the system clock by default. */
+  clock?: Clock;
 }
 
 /** Logs never carry passwords, tokens or cookies. */
@@ -56,7 +59,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(errors);
   await app.register(openapi);
-  await app.register(database, { config });
+  await app.register(database, { config, ...(options.clock ? { clock: options.clock } : {}) });
   await app.register(auth, { cookieSecure: config.cookieSecure });
   await app.register(edge);
 

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.js';
 import type { Role } from '../../src/domain/roles.js';
 import { buildApp } from '../../src/http/app.js';
+import type { Clock } from '../../src/services/clock.js';
 import { afterAll, beforeAll } from 'vitest';
 import type { DatabaseKind, TestDatabase } from './databases.js';
 
@@ -18,8 +19,8 @@ export function testConfig(url: string, env: Record<string, string> = {}) {
   return loadConfig({ DATABASE_URL: url, DEMO: '0', TWO_FACTOR: 'optional', LOG_LEVEL: 'silent', SESSION_SECRET: 'test-secret-test-secret-test-secret!', ...env });
 }
 
-export async function buildTestApp(db: TestDatabase, env: Record<string, string> = {}): Promise<TestApp> {
-  const app = await buildApp(testConfig(db.url, env));
+export async function buildTestApp(db: TestDatabase, env: Record<string, string> = {}, clock?: Clock): Promise<TestApp> {
+  const app = await buildApp(testConfig(db.url, env), clock ? { clock } : {});
   return { app, db, close: () => app.close() };
 }
 

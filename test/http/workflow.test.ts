@@ -1,6 +1,6 @@
 // Workflow rules on the server: state guards (409), concurrent edits of one answer, upload limits.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCycleWithCohort, loginAs, useSeededApp } from '../helpers/app.js';
+import { buildTestApp, createCycleWithCohort, loginAs, seedPeople, useSeededApp } from '../helpers/app.js';
 import { databaseKinds } from '../helpers/databases.js';
 
 describe.each(databaseKinds)('workflow rules on $name', (kind) => {
@@ -86,5 +86,25 @@ describe.each(databaseKinds)('workflow rules on $name', (kind) => {
     expect((await post(assessor, `/api/assessments/${id}/accept`)).statusCode).toBe(200);
     expect((await post(assessor, `/api/assessments/${id}/return`, { comment: 'x' })).statusCode).toBe(409);
     expect((await put(office, '/api/assignments', { assessment: id, assessor: 'assessor' })).statusCode).toBe(409);
+  });
+});
+
+describe('one injected clock', () => {
+  it('stamps every record and audit entry with the time the app is given', async () => {
+    const pinned = new Date('2020-03-31T01:02:03.000Z');
+    const t = await buildTestApp(await databaseKinds[0]!.create(), {}, { now: () => pinned });
+    try {
+      await seedPeople(t.app);
+      const agency = await loginAs(t.app, 'agency');
+      const created = (await t.app.inject({ method: 'POST', url: '/api/assessments', headers: { cookie: agency }, payload: { agency: 'MOI-A', cycle: 109 } })).json<{ id: string; history: { at: string }[] }>();
+      expect(created.history[0]!.at).toBe(pinned.toISOString());
+      const token = (await t.app.inject({ method: 'POST', url: '/api/tokens', headers: { cookie: agency }, payload: { expiresInDays: 1 } })).json<{ expiresAt: string }>();
+      expect(token.expiresAt).toBe('2020-04-01T01:02:03.000Z');
+      const entries = await t.app.services.audit.list({ limit: 1000 });
+      expect(new Set(entries.map((e) => e.at))).toEqual(new Set([pinned.toISOString()]));
+    } finally {
+      await t.close();
+      await t.db.drop();
+    }
   });
 });

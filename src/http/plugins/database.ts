@@ -1,6 +1,7 @@
 // The database and the services over it, as one named plugin that closes the database on shutdown.
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.js';
+import type { Clock } from '../../services/clock.js';
 import { openDatabase } from '../../db/database.js';
 import { createServices, prepareDatabase, type Services, type StartupReport } from '../../services/index.js';
 
@@ -11,11 +12,11 @@ declare module 'fastify' {
   }
 }
 
-export default fp<{ config: Config }>(
-  async (app, { config }) => {
+export default fp<{ config: Config; clock?: Clock }>(
+  async (app, { config, clock }) => {
     const handle = openDatabase(config.databaseUrl);
     app.addHook('onClose', () => handle.close());
-    const services = createServices(handle, config);
+    const services = createServices(handle, config, clock);
     app.decorate('services', services);
     app.decorate('startup', await prepareDatabase(services, { demo: config.demo }));
   },
