@@ -1,5 +1,6 @@
 // Configuration: read from the environment once, validated, and passed around as a typed object.
 import { randomBytes } from 'node:crypto';
+import { PASSWORD_HASH_COST } from './services/passwords.js';
 
 export type TwoFactorPolicy = 'staff' | 'all' | 'optional';
 export type CookieSecure = 'auto' | 'true' | 'false';
@@ -18,6 +19,8 @@ export interface Config {
   logLevel: string;
   /** Session lifetime in hours. */
   sessionHours: number;
+  /** scrypt's cost (log2 N) for new password hashes: always 15 from the environment; tests may build apps with less. */
+  passwordHashCost: number;
   /** Default and longest lifetime of a bearer token, in days. */
   tokenTtlDays: number;
   /** Believe X-Forwarded-For and X-Forwarded-Proto (only behind a proxy that sets them). */
@@ -76,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadMaxMb: integer(env, 'UPLOAD_MAX_MB', 20, 1, 1024),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     sessionHours: integer(env, 'SESSION_HOURS', 8, 1, 24 * 30),
+    passwordHashCost: PASSWORD_HASH_COST,
     tokenTtlDays: integer(env, 'TOKEN_TTL_DAYS', 90, 1, 3650),
     trustProxy: ['1', 'true'].includes(oneOf(env, 'TRUST_PROXY', ['0', '1', 'true', 'false'], 'false')),
     cookieSecure: oneOf(env, 'COOKIE_SECURE', ['auto', 'true', 'false'], 'auto'),

@@ -42,6 +42,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     logger: options.logger ?? false,
     // JSON bodies are small; uploads (multipart, .xlsx, CSV) set their own limits.
     bodyLimit: 1024 * 1024,
+    // The first start migrates and may seed the demo data inside the database plugin: give it time on a busy machine.
+    pluginTimeout: 60_000,
     trustProxy: config.trustProxy,
     // Errors the router raises before any route (an over-long URL, a bad percent-encoding) take the
     // same shape as every other error.

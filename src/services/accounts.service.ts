@@ -65,6 +65,7 @@ const SECOND_FACTOR_ROLES: Record<TwoFactorPolicy, readonly Role[]> = { staff: [
 export interface AccountsOptions {
   sessionHours: number;
   tokenTtlDays: number;
+  passwordHashCost: number;
   twoFactor: TwoFactorPolicy;
   /** Keys the sealing of TOTP secrets; null when none is configured. */
   sessionSecret: string | null;
@@ -172,7 +173,7 @@ export class AccountsService {
     await this.admitAttempt(accountKey, THROTTLE.accountFailures, now);
     await this.admitAttempt(addressKey, THROTTLE.addressFailures, now);
     const user = await findUserByUsername(this.db, username.toLowerCase());
-    const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
+    const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash(this.options.passwordHashCost)));
     if (!user || !ok || !user.active) {
       await this.audit.recordAlone({ actor: null, action: 'login.failed', subject: `user:${username.toLowerCase()}`, after: { address } });
       throw new ServiceError('invalid_credentials', 'wrong username or password');
@@ -241,7 +242,7 @@ export class AccountsService {
     await this.admitAttempt(accountKey, THROTTLE.accountFailures, now);
     const user = await this.getUser(actor.username);
     if (!(await verifyPassword(current, user.passwordHash))) throw new ServiceError('invalid_credentials', 'the current password is wrong');
-    const passwordHash = await hashPassword(next);
+    const passwordHash = await hashPassword(next, this.options.passwordHashCost);
     await this.db.transaction().execute(async (trx) => {
       await updateUser(trx, user.id, { passwordHash, updatedAt: now.toISOString() });
       const sessions = await deleteOtherSessionsOfUser(trx, user.id, keepSessionId ? sha256(keepSessionId) : null);
@@ -360,7 +361,7 @@ export class AccountsService {
       agencyCode: scope.agency,
       ministry: scope.ministry,
       displayName: input.displayName ?? null,
-      passwordHash: await hashPassword(password),
+      passwordHash: await hashPassword(password, this.options.passwordHashCost),
       active: true,
       createdAt: now,
       updatedAt: now,
@@ -399,7 +400,7 @@ export class AccountsService {
       ministry: scope.ministry,
       displayName: changes.displayName === undefined ? before.displayName : changes.displayName,
       active: changes.active ?? before.active,
-      passwordHash: newPassword ? await hashPassword(newPassword) : before.passwordHash,
+      passwordHash: newPassword ? await hashPassword(newPassword, this.options.passwordHashCost) : before.passwordHash,
       updatedAt: this.clock.now().toISOString(),
       ...(changes.resetOtp ? { otpSecret: null, otpConfirmedAt: null, otpLastStep: null } : {}),
     };

@@ -40,7 +40,7 @@ export interface Services {
 }
 
 /** Every service of one running app over one database, sharing one clock (tests may pass their own). */
-export function createServices(handle: DatabaseHandle, config: Pick<Config, 'sessionHours' | 'uploadMaxMb' | 'tokenTtlDays' | 'twoFactor' | 'sessionSecret' | 'sessionSecretGenerated'>, clock: Clock = systemClock): Services {
+export function createServices(handle: DatabaseHandle, config: Pick<Config, 'sessionHours' | 'uploadMaxMb' | 'tokenTtlDays' | 'twoFactor' | 'sessionSecret' | 'sessionSecretGenerated' | 'passwordHashCost'>, clock: Clock = systemClock): Services {
   const { db } = handle;
   const audit = new AuditService(db, clock);
   const questionnaires = new QuestionnaireService(db, clock);
@@ -61,7 +61,7 @@ export function createServices(handle: DatabaseHandle, config: Pick<Config, 'ses
     reviews: new ReviewService(db, access, assessors, seals, audit, clock),
     seals,
     sheets: new SheetService(db, access, answers, audit),
-    accounts: new AccountsService(db, { sessionHours: config.sessionHours, tokenTtlDays: config.tokenTtlDays, twoFactor: config.twoFactor, sessionSecret: config.sessionSecretGenerated ? null : config.sessionSecret, issuer: 'govsec-maturity' }, audit, clock),
+    accounts: new AccountsService(db, { sessionHours: config.sessionHours, tokenTtlDays: config.tokenTtlDays, passwordHashCost: config.passwordHashCost, twoFactor: config.twoFactor, sessionSecret: config.sessionSecretGenerated ? null : config.sessionSecret, issuer: 'govsec-maturity' }, audit, clock),
     agencies: new AgencyService(db, audit, clock, assignedAgencies),
     assessors,
     cycles: new CycleService(db, questionnaires, audit, clock),

@@ -1,11 +1,11 @@
 // Password hashing with scrypt (memory-hard, from node:crypto), checked in constant time.
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
-const N = 2 ** 15;
+/** scrypt's cost: N = 2^15. Not configurable by any deployment; only the test suite builds its apps with less. */
+export const PASSWORD_HASH_COST = 15;
 const R = 8;
 const P = 1;
 const KEY_LENGTH = 32;
-const MAXMEM = 128 * N * R * 2;
 
 function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
@@ -13,9 +13,10 @@ function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise
   );
 }
 
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, cost = PASSWORD_HASH_COST): Promise<string> {
+  const N = 2 ** cost;
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, { N, r: R, p: P, maxmem: MAXMEM });
+  const key = await scrypt(password, salt, { N, r: R, p: P, maxmem: 128 * N * R * 2 });
   return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
@@ -27,10 +28,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-let dummy: Promise<string> | undefined;
-/** A hash to check against when the user does not exist, so both paths take the same time. */
-export function dummyHash(): Promise<string> {
-  dummy ??= hashPassword(randomBytes(16).toString('hex'));
+const dummies = new Map<number, Promise<string>>();
+/** A hash (of the same cost) to check against when the user does not exist, so both paths take the same time. */
+export function dummyHash(cost = PASSWORD_HASH_COST): Promise<string> {
+  let dummy = dummies.get(cost);
+  if (!dummy) dummies.set(cost, (dummy = hashPassword(randomBytes(16).toString('hex'), cost)));
   return dummy;
 }
 

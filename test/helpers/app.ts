@@ -15,7 +15,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * The app's configuration for tests: TWO_FACTOR optional unless a suite asks otherwise, and password
+ * hashes at scrypt N = 2^10 instead of 2^15 (a test suite hashes hundreds of them; the service always
+ * uses 2^15, which accounts.test.ts checks).
+ */
 export function testConfig(url: string, env: Record<string, string> = {}) {
+  return { ...testConfigFromEnv(url, env), passwordHashCost: 10 };
+}
+
+function testConfigFromEnv(url: string, env: Record<string, string>) {
   return loadConfig({ DATABASE_URL: url, DEMO: '0', TWO_FACTOR: 'optional', LOG_LEVEL: 'silent', SESSION_SECRET: 'test-secret-test-secret-test-secret!', ...env });
 }
 

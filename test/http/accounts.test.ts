@@ -1,7 +1,9 @@
 // Log-in, sessions, tokens, throttling and the office's user management, over HTTP on each database.
 import type { InjectOptions } from 'fastify';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { THROTTLE, sha256 } from '../../src/services/accounts.service.js';
+import { hashPassword } from '../../src/services/passwords.js';
 import { PASSWORD, loginAs, useSeededApp } from '../helpers/app.js';
 import { databaseKinds } from '../helpers/databases.js';
 
@@ -23,7 +25,10 @@ describe.each(databaseKinds)('accounts on $name', (kind) => {
   it('stores hashed passwords and hashed session ids only', async () => {
     const cookie = await loginAs(t.app, 'agency');
     const user = await t.app.services.handle.db.selectFrom('users').selectAll().where('username', '=', 'agency').executeTakeFirstOrThrow();
-    expect(user.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    // The suite builds its apps with scrypt N = 2^10 (testConfig); the service itself always uses 2^15.
+    expect(user.passwordHash).toMatch(/^scrypt\$1024\$8\$1\$/);
+    expect(loadConfig({}).passwordHashCost).toBe(15);
+    expect(await hashPassword('any passphrase at all')).toMatch(/^scrypt\$32768\$8\$1\$/);
     expect(user.passwordHash).not.toContain(PASSWORD);
     const sessions = await t.app.services.handle.db.selectFrom('sessions').select('idHash').execute();
     const id = cookie.split('=')[1]!;
