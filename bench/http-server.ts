@@ -28,17 +28,17 @@ const tokenUser = (db: Kysely<Database>, token: string) =>
 const assessmentRow = (db: Kysely<Database>, id: string) =>
   db.selectFrom('assessments').innerJoin('agencies', 'agencies.code', 'assessments.agencyCode').selectAll('assessments').select('agencies.ministry').where('assessments.id', '=', id).executeTakeFirst();
 
-/** The statements the answer route issues, in its order: token, assessment, then one transaction that checks the state on the row first. */
+/** The statements the answer route issues, in its order: token, assessment, answer, then one transaction that checks the state on the row first. */
 async function baselineSave(db: Kysely<Database>, token: string, id: string, process: string, indicator: string, body: { rating: string; evidence: string; revision: number }) {
   const user = await tokenUser(db, token);
   const a = await assessmentRow(db, id);
   if (!user || !a) return { status: 404, revision: 0 };
+  const current = await db.selectFrom('answers').selectAll().where('assessmentId', '=', id).where('process', '=', process).where('indicator', '=', indicator).executeTakeFirst();
+  if ((current?.revision ?? 0) !== body.revision) return { status: 409, revision: current?.revision ?? 0 };
   return db.transaction().execute(async (trx) => {
     const at = new Date().toISOString();
     const held = await trx.updateTable('assessments').set({ updatedAt: at }).where('id', '=', id).where('status', 'in', ['draft', 'returned']).executeTakeFirst();
     if (Number(held.numUpdatedRows) !== 1) return { status: 409, revision: 0 };
-    const current = await trx.selectFrom('answers').selectAll().where('assessmentId', '=', id).where('process', '=', process).where('indicator', '=', indicator).executeTakeFirst();
-    if ((current?.revision ?? 0) !== body.revision) return { status: 409, revision: current?.revision ?? 0 };
     const written = await trx
       .updateTable('answers')
       .set({ rating: body.rating, evidence: body.evidence, note: null, justification: null, revision: body.revision + 1, unconfirmed: 0, updatedAt: at, updatedBy: user.username })

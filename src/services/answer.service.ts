@@ -29,6 +29,14 @@ export interface AnswerChange extends AnswerInput {
   indicator: string;
 }
 
+/**
+ * The answers as they stood when the changes were made, read before the write transaction so that it
+ * holds the database briefly: each write is a compare-and-set on the revision, and an answer's
+ * revision moves with every change, so an answer still at the revision read is exactly the one read.
+ */
+export type CurrentAnswers = ReadonlyMap<string, StoredAnswer>;
+export const answerKey = (process: string, indicator: string): string => `${process}/${indicator}`;
+
 const answerState = (x: Pick<StoredAnswer, 'rating' | 'evidence' | 'note' | 'justification' | 'revision'>) => ({ rating: x.rating, evidence: x.evidence, note: x.note, justification: x.justification, revision: x.revision });
 
 export function staleRevision(process: string, indicator: string, current: StoredAnswer | undefined): ServiceError {
@@ -49,10 +57,10 @@ export class AnswerService {
    * batch with 409; an assessor rating of a changed answer goes stale when the assessment was returned;
    * one audit entry per answer, before → after. The NA limit is checked on what the batch leaves.
    */
-  async writeAnswers(trx: Transaction<Database>, actor: Actor, a: AssessmentRecord, index: QuestionnaireIndex, changes: readonly AnswerChange[], at: string, source: 'api' | 'sheet'): Promise<AnswerView[]> {
+  async writeAnswers(trx: Transaction<Database>, actor: Actor, a: AssessmentRecord, index: QuestionnaireIndex, changes: readonly AnswerChange[], currentAnswers: CurrentAnswers, at: string, source: 'api' | 'sheet'): Promise<AnswerView[]> {
     const views: AnswerView[] = [];
     for (const c of changes) {
-      const current = await repo.findAnswer(trx, a.id, c.process, c.indicator);
+      const current = currentAnswers.get(answerKey(c.process, c.indicator));
       if (c.revision !== (current?.revision ?? 0)) throw staleRevision(c.process, c.indicator, current);
       const next = { rating: c.rating, evidence: c.evidence ?? null, note: c.note ?? null, justification: c.justification ?? null, revision: c.revision + 1, unconfirmed: false, updatedAt: at, updatedBy: actor.username };
       const written = current ? await repo.updateAnswerAt(trx, a.id, c.process, c.indicator, c.revision, next) : await repo.insertAnswerIfAbsent(trx, a.id, c.process, c.indicator, next);
@@ -88,7 +96,10 @@ export class AnswerService {
     const { indicator: i } = this.access.indicatorOf(index, process, indicator);
     const problems = checkAnswer(i, body);
     if (problems.length > 0) throw invalid(`invalid answer for ${process} ${indicator}`, problems.map((p) => ({ path: `/${p.field}`, message: p.message })));
-    const [view] = await this.access.edit(a, 'fill-in', (trx, at) => this.writeAnswers(trx, actor, a, index, [{ process, indicator, ...body }], at, 'api'));
+    const current = await repo.findAnswer(this.access.db, a.id, process, indicator);
+    if (body.revision !== (current?.revision ?? 0)) throw staleRevision(process, indicator, current);
+    const currentAnswers = new Map(current ? [[answerKey(process, indicator), current]] : []);
+    const [view] = await this.access.edit(a, 'fill-in', (trx, at) => this.writeAnswers(trx, actor, a, index, [{ process, indicator, ...body }], currentAnswers, at, 'api'));
     return view!;
   }
 

@@ -10,7 +10,7 @@ import type { AnswerRating } from '../domain/questionnaire.js';
 import type { Actor } from '../domain/roles.js';
 import * as repo from '../repositories/assessment.repository.js';
 import { subjectOf, type AssessmentAccess } from './assessment-access.js';
-import type { AnswerChange, AnswerService } from './answer.service.js';
+import { answerKey, type AnswerChange, type AnswerService } from './answer.service.js';
 import type { AuditService } from './audit.service.js';
 import { ServiceError, invalid, type ProblemDetail } from './errors.js';
 import { checkZipLimits } from './zip-limits.js';
@@ -128,7 +128,7 @@ export class SheetService {
     const stale: ProblemDetail[] = [];
     const problem = (path: string, line: number, column: number | null, message: string) => details.push({ path, line, ...(column ? { column: LETTER(column) } : {}), message });
     const [answers, scope] = await Promise.all([repo.findAnswers(this.db, a.id), repo.findScope(this.db, a.id)]);
-    const current = new Map(answers.map((x) => [`${x.process}/${x.indicator}`, x]));
+    const current = new Map(answers.map((x) => [answerKey(x.process, x.indicator), x]));
     const changes: AnswerChange[] = [];
     /** The answers as they would stand after this import, for the NA limit. */
     const finalAnswers = new Map(answers.map((x) => [`${x.process}/${x.indicator}`, { process: x.process, indicator: x.indicator, rating: x.rating }]));
@@ -212,7 +212,7 @@ export class SheetService {
           after: { ...c, source: 'sheet' },
         });
       }
-      await this.answers.writeAnswers(trx, actor, a, index, changes, at, 'sheet');
+      await this.answers.writeAnswers(trx, actor, a, index, changes, current, at, 'sheet');
       await this.audit.record(trx, { actor, action: 'sheet.import', subject: subjectOf(a), after: { answers: changes.length, scope: scopeChanges.length } });
     });
     return { answers: changes.length, scope: scopeChanges.length };
