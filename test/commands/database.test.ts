@@ -37,6 +37,12 @@ describe.each(databaseKinds)('database commands on $name', (kind) => {
     expect(refused.status).toBe(1);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toContain(`${bad}:3: grade: grade "F" is not one of A, B, C, D, E`);
+    const latin1 = join(dir, 'latin1.csv');
+    writeFileSync(latin1, Buffer.concat([Buffer.from('code,name,ministry,grade\nA-1,caf'), Buffer.from([0xe9]), Buffer.from(',M,A\n')]));
+    const notUtf8 = await cli(['import-agencies', '--cycle', '109', latin1]);
+    expect(notUtf8.status).toBe(1);
+    expect(notUtf8.stdout).toBe('');
+    expect(notUtf8.stderr).toBe(`${latin1}:2: is not valid UTF-8 (save the file as UTF-8); nothing was imported\n`);
     const good = join(dir, 'good.csv');
     writeFileSync(good, '\uFEFFcode,name,ministry,grade\nA-1,甲,內政部,A\nA-2,乙,內政部,B\n');
     const imported = await cli(['import-agencies', '--cycle', '109', good]);

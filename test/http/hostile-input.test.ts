@@ -76,6 +76,19 @@ describe.each(databaseKinds)('hostile input on $name', (kind) => {
     expect(truncated.json()).toMatchObject({ error: { code: 'invalid_input' } });
   });
 
+  it('L7: a CSV import that is not UTF-8 or holds a NUL is refused with the line, and imports nothing', async () => {
+    const csv = (body: Buffer) => as(office, 'POST', '/api/agencies/import?cycle=109', { payload: body, headers: { 'content-type': 'text/csv' } });
+    const latin1 = await csv(Buffer.concat([Buffer.from('code,name,ministry,grade\nL-001,caf'), Buffer.from([0xe9]), Buffer.from(',M,A\n')]));
+    expect(latin1.statusCode).toBe(400);
+    expect(latin1.json()).toMatchObject({ error: { details: [{ line: 2 }] } });
+    const nul = await csv(Buffer.from('code,name,ministry,grade\nL-002,ok,M,A\nL-003,a\u0000b,M,A\n'));
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json()).toMatchObject({ error: { details: [{ line: 3, message: 'line 3 contains a NUL character' }] } });
+    const agencies = (await as(office, 'GET', '/api/agencies')).json<{ code: string }[]>().map((a) => a.code);
+    expect(agencies).not.toContain('L-001');
+    expect(agencies).not.toContain('L-002');
+  });
+
   it('L10: evidence file names lose NUL, controls and bidirectional overrides', async () => {
     const upload = multipart({ process: 'GOV-01', indicator: 'BP1' }, { name: 'a\u0000b\u202eexe.txt', bytes: Buffer.from('evidence text') });
     const r = await as(agency, 'POST', `/api/assessments/${draft}/evidence`, upload);
