@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import { checkAnswer, hasText, naLimitProblem } from '../domain/answers.js';
+import { indicatorKey } from '../domain/crosswalk.js';
 import type { AnswerRating, QuestionnaireIndex } from '../domain/questionnaire.js';
 import type { Actor } from '../domain/roles.js';
 import * as repo from '../repositories/assessment.repository.js';
@@ -35,7 +36,6 @@ export interface AnswerChange extends AnswerInput {
  * revision moves with every change, so an answer still at the revision read is exactly the one read.
  */
 export type CurrentAnswers = ReadonlyMap<string, StoredAnswer>;
-export const answerKey = (process: string, indicator: string): string => `${process}/${indicator}`;
 
 const answerState = (x: Pick<StoredAnswer, 'rating' | 'evidence' | 'note' | 'justification' | 'revision'>) => ({ rating: x.rating, evidence: x.evidence, note: x.note, justification: x.justification, revision: x.revision });
 
@@ -60,7 +60,7 @@ export class AnswerService {
   async writeAnswers(trx: Transaction<Database>, actor: Actor, a: AssessmentRecord, index: QuestionnaireIndex, changes: readonly AnswerChange[], currentAnswers: CurrentAnswers, at: string, source: 'api' | 'sheet'): Promise<AnswerView[]> {
     const views: AnswerView[] = [];
     for (const c of changes) {
-      const current = currentAnswers.get(answerKey(c.process, c.indicator));
+      const current = currentAnswers.get(indicatorKey(c));
       if (c.revision !== (current?.revision ?? 0)) throw staleRevision(c.process, c.indicator, current);
       const next = { rating: c.rating, evidence: c.evidence ?? null, note: c.note ?? null, justification: c.justification ?? null, revision: c.revision + 1, unconfirmed: false, updatedAt: at, updatedBy: actor.username };
       const written = current ? await repo.updateAnswerAt(trx, a.id, c.process, c.indicator, c.revision, next) : await repo.insertAnswerIfAbsent(trx, a.id, c.process, c.indicator, next);
@@ -98,7 +98,7 @@ export class AnswerService {
     if (problems.length > 0) throw invalid(`invalid answer for ${process} ${indicator}`, problems.map((p) => ({ path: `/${p.field}`, message: p.message })));
     const current = await repo.findAnswer(this.access.db, a.id, process, indicator);
     if (body.revision !== (current?.revision ?? 0)) throw staleRevision(process, indicator, current);
-    const currentAnswers = new Map(current ? [[answerKey(process, indicator), current]] : []);
+    const currentAnswers = new Map(current ? [[indicatorKey(current), current]] : []);
     const [view] = await this.access.edit(a, 'fill-in', (trx, at) => this.writeAnswers(trx, actor, a, index, [{ process, indicator, ...body }], currentAnswers, at, 'api'));
     return view!;
   }

@@ -120,11 +120,11 @@ export class AssessmentService {
     const answers = await repo.findAnswers(this.db, source.id);
     const target = await this.questionnaires.index(toRef);
     const map = source.questionnaire === toRef ? undefined : this.questionnaires.crosswalk(source.questionnaire, toRef);
-    if (source.questionnaire !== toRef && !map) throw refuse(`no crosswalk from ${source.questionnaire} to ${toRef}`);
+    if (source.questionnaire !== toRef && !map) throw refuse(`no crosswalk, nor chain of crosswalks, leads from ${source.questionnaire} to ${toRef}`);
     type Carried = { process: string; indicator: string; rating: AnswerRating; evidence: string | null; note: string | null; justification: string | null };
     const merged = new Map<string, Carried>();
     for (const a of answers) {
-      const targets = map ? (map.get(`${a.process}/${a.indicator}`) ?? []) : [{ process: a.process, indicator: a.indicator }];
+      const targets = map ? (map.get(`${a.process}/${a.indicator}`)?.to ?? []) : [{ process: a.process, indicator: a.indicator }];
       for (const t of targets) {
         const i = target.processById.get(t.process)?.indicatorById.get(t.indicator);
         if (!i) continue;

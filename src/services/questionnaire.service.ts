@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
 import type { Clock } from './clock.js';
+import { composePath, crosswalkPath, indicatorKey, type CrosswalkEdge, type Mapping } from '../domain/crosswalk.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { canonicalJson } from '../domain/canonical-json.js';
@@ -29,7 +30,7 @@ export interface QuestionnaireSummary {
 
 export class QuestionnaireService {
   private readonly indexes = new Map<string, QuestionnaireIndex>();
-  private readonly crosswalks = new Map<string, Map<string, { process: string; indicator: string }[]>>();
+  private crosswalks: CrosswalkEdge[] = [];
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -63,16 +64,18 @@ export class QuestionnaireService {
     return stored;
   }
 
-  /** Keeps the shipped crosswalks, indexed by `from → to` and then by `process/indicator`. */
+  /** Keeps the shipped crosswalks, each indicator's mapping by `process/indicator`. */
   useCrosswalks(loaded: Iterable<LoadedCrosswalk>): void {
     for (const { crosswalk } of loaded) {
-      this.crosswalks.set(`${crosswalk.from}→${crosswalk.to}`, new Map(crosswalk.indicators.map((m) => [`${m.from.process}/${m.from.indicator}`, m.to])));
+      const map = new Map(crosswalk.indicators.map((m) => [indicatorKey(m.from), { to: m.to, plain: m.to.length === 1 && m.note === undefined }]));
+      this.crosswalks = [...this.crosswalks.filter((e) => e.from !== crosswalk.from || e.to !== crosswalk.to), { from: crosswalk.from, to: crosswalk.to, map }];
     }
   }
 
-  /** Where each indicator of `from` goes in `to`, or undefined without a crosswalk between them. */
-  crosswalk(from: string, to: string): Map<string, { process: string; indicator: string }[]> | undefined {
-    return this.crosswalks.get(`${from}→${to}`);
+  /** Where each indicator of `from` goes in `to`, composed along the shortest chain of crosswalks; undefined where none leads. */
+  crosswalk(from: string, to: string): Map<string, Mapping> | undefined {
+    const path = crosswalkPath(this.crosswalks, from, to);
+    return (path && composePath(path)) ?? undefined;
   }
 
   async list(): Promise<QuestionnaireSummary[]> {

@@ -5,12 +5,13 @@ import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { checkAnswer, naLimitProblem } from '../domain/answers.js';
+import { indicatorKey } from '../domain/crosswalk.js';
 import { textProblem } from '../domain/text.js';
 import type { AnswerRating } from '../domain/questionnaire.js';
 import type { Actor } from '../domain/roles.js';
 import * as repo from '../repositories/assessment.repository.js';
 import { subjectOf, type AssessmentAccess } from './assessment-access.js';
-import { answerKey, type AnswerChange, type AnswerService } from './answer.service.js';
+import type { AnswerChange, AnswerService } from './answer.service.js';
 import type { AuditService } from './audit.service.js';
 import { ServiceError, invalid, type ProblemDetail } from './errors.js';
 import { checkZipLimits } from './zip-limits.js';
@@ -128,7 +129,7 @@ export class SheetService {
     const stale: ProblemDetail[] = [];
     const problem = (path: string, line: number, column: number | null, message: string) => details.push({ path, line, ...(column ? { column: LETTER(column) } : {}), message });
     const [answers, scope] = await Promise.all([repo.findAnswers(this.db, a.id), repo.findScope(this.db, a.id)]);
-    const current = new Map(answers.map((x) => [answerKey(x.process, x.indicator), x]));
+    const current = new Map(answers.map((x) => [indicatorKey(x), x]));
     const changes: AnswerChange[] = [];
     /** The answers as they would stand after this import, for the NA limit. */
     const finalAnswers = new Map(answers.map((x) => [`${x.process}/${x.indicator}`, { process: x.process, indicator: x.indicator, rating: x.rating }]));
