@@ -112,3 +112,15 @@ export const backup: Command = async (args, io, env) => {
   io.stdout(`backup written to ${result.file} (${result.bytes} bytes, ${result.format})\n`);
   return 0;
 };
+
+/** The command line acts as the office (its audit entries name `cli`): whoever runs it holds the database. */
+const CLI_ACTOR = { id: 'cli', username: 'cli', role: 'office', agency: null, ministry: null } as const;
+
+export const moveQuestionnaire: Command = async (args, io, env) => {
+  const { values } = parse({ args, options: { assessment: { type: 'string' }, to: { type: 'string' } } });
+  if (!values.assessment || !values.to) throw new CliError(['move-questionnaire --assessment <id> --to <id@version>']);
+  const moved = await withServices(env, (services) => services.assessments.moveQuestionnaire(CLI_ACTOR, values.assessment!, values.to!));
+  const unconfirmed = moved.answers.filter((x) => x.unconfirmed).length;
+  io.stdout(`moved assessment ${moved.id} to ${moved.questionnaire}: ${moved.answers.length} answers carried, ${unconfirmed} of them to confirm\n`);
+  return 0;
+};

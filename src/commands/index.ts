@@ -13,7 +13,7 @@ import {
   validateFolder,
 } from '../questionnaires/loader.js';
 import { checkAnswersDocumentShape } from '../questionnaires/validator.js';
-import { auditVerify, backup, createUser, importAgencies, migrate } from './database.js';
+import { auditVerify, backup, createUser, importAgencies, migrate, moveQuestionnaire } from './database.js';
 import { CliError, parse, type CliIo, type Command } from './shared.js';
 
 export type { CliIo } from './shared.js';
@@ -37,6 +37,9 @@ Commands:
                                         create a user; prints a generated password once
   audit-verify                          check the audit chain; prints its head hash
   backup <file>                         an online, consistent copy of the database
+  move-questionnaire --assessment <id> --to <id@version>
+                                        move a draft to another version of its questionnaire
+                                        through the crosswalks
   help                                  this text
 
 Roles: agency, ciso, assessor, ministry, office.
@@ -122,6 +125,7 @@ const commands: Record<string, Command> = {
   'create-user': createUser,
   'audit-verify': auditVerify,
   backup,
+  'move-questionnaire': moveQuestionnaire,
   help: (_args, io) => {
     io.stdout(HELP);
     return 0;

@@ -29,13 +29,15 @@ export const TRANSITIONS: Readonly<Record<Transition, Rule & { to: AssessmentSta
  * - `fill-in`: the agency's answers, confirmations, scope, evidence files and sheet imports;
  * - `assessor-review`: assessor ratings, scope decisions, attribute overrides and findings;
  * - `comment`: the comment thread (closed once accepted: the accepted record takes no change until reopened);
- * - `assign`: (re)assigning the lead assessor.
+ * - `assign`: (re)assigning the lead assessor;
+ * - `move`: moving a draft to another version of its questionnaire, through the crosswalks.
  */
 export const EDITS = {
   'fill-in': { from: ['draft', 'returned'], by: ['agency', 'ciso'] },
   'assessor-review': { from: ['in_review'], by: ['assessor'], assignedAssessorOnly: true },
   comment: { from: ['draft', 'submitted', 'in_review', 'returned'], by: ['agency', 'ciso', 'assessor', 'office'] },
   assign: { from: ['draft', 'submitted', 'in_review', 'returned'], by: ['office'] },
+  move: { from: ['draft'], by: ['office'] },
 } as const satisfies Record<string, Rule>;
 export type Edit = keyof typeof EDITS;
 
@@ -59,7 +61,7 @@ function check(name: string, rule: Rule, actor: Actor, a: Subject): Refusal | nu
   return null;
 }
 
-const EDIT_WORDS: Record<Edit, string> = { 'fill-in': 'fill in the assessment', 'assessor-review': 'review the assessment', comment: 'comment', assign: 'assign its assessor' };
+const EDIT_WORDS: Record<Edit, string> = { 'fill-in': 'fill in the assessment', 'assessor-review': 'review the assessment', comment: 'comment', assign: 'assign its assessor', move: 'move it to another questionnaire version' };
 
 /** Whether `actor` may make `transition` on an assessment in its present state. */
 export const refuseTransition = (actor: Actor, a: Subject, transition: Transition): Refusal | null => check(transition, TRANSITIONS[transition], actor, a);

@@ -235,6 +235,7 @@ export interface AssessmentChanges {
   submittedAt?: string | null;
   submittedBy?: string | null;
   acceptedAt?: string | null;
+  questionnaire?: string;
   updatedAt: string;
 }
 
@@ -310,6 +311,11 @@ export async function updateAnswerAt(db: Db, assessmentId: string, process: stri
     .where('revision', '=', revision)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/** Removes every answer of an assessment (a move to another questionnaire version writes them anew). */
+export async function deleteAnswers(db: Db, assessmentId: string): Promise<void> {
+  await db.deleteFrom('answers').where('assessmentId', '=', assessmentId).execute();
 }
 
 // ——— scope ———
@@ -415,6 +421,15 @@ export async function insertStateChange(db: Db, assessmentId: string, id: string
 // ——— evidence files ———
 
 export type EvidenceFile = Selectable<EvidenceFilesTable>;
+
+/** Re-attaches an assessment's evidence files of one indicator to another. */
+export async function moveEvidenceFiles(db: Db, assessmentId: string, from: { process: string; indicator: string }, to: { process: string; indicator: string }): Promise<void> {
+  await db.updateTable('evidenceFiles').set(to).where('assessmentId', '=', assessmentId).where('process', '=', from.process).where('indicator', '=', from.indicator).execute();
+}
+
+export async function deleteScope(db: Db, assessmentId: string, process: string): Promise<void> {
+  await db.deleteFrom('scope').where('assessmentId', '=', assessmentId).where('process', '=', process).execute();
+}
 
 export async function insertEvidenceFile(db: Db, file: EvidenceFile): Promise<void> {
   await db.insertInto('evidenceFiles').values(file).execute();

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import { checkAnswersDocument, hasText } from '../domain/answers.js';
+import { indicatorKey } from '../domain/crosswalk.js';
 import type { AnswerRating, QuestionnaireIndex } from '../domain/questionnaire.js';
 import { visibilityOf, type Actor, type Grade } from '../domain/roles.js';
 import { score, type ScoreResult } from '../domain/scoring.js';
@@ -228,6 +229,65 @@ export class AssessmentService {
     const out = seal ? { self: seal.record.self, validated: seal.record.validated, verificationCode: seal.verificationCode } : { ...(await this.results(a)), verificationCode: null };
     await this.audit.recordAlone({ actor, action: 'result.read', subject: subjectOf(a) });
     return out;
+  }
+
+  // ——— moving a draft to another version of its questionnaire ———
+
+  /**
+   * The office moves a draft to another version of the same questionnaire through the crosswalks:
+   * answers, scope and evidence files follow; an answer stays confirmed only where its move is one to
+   * one without a note at every step, every other carried answer is unconfirmed; one audit entry lists
+   * every mapping.
+   */
+  async moveQuestionnaire(actor: Actor, id: string, target: string) {
+    const a = await this.access.visible(actor, id);
+    this.access.mayEdit(actor, a, 'move');
+    const refuse = (message: string) => new ServiceError('invalid_move', message, [{ path: '/questionnaire', message }]);
+    const [fromId] = a.questionnaire.split('@');
+    if (target.split('@')[0] !== fromId) throw refuse(`${a.questionnaire} moves only to another version of ${fromId}, not to ${target}`);
+    if (target === a.questionnaire) throw refuse(`the assessment already uses ${target}`);
+    if (!(await this.questionnaires.exists(target))) throw refuse(`no questionnaire ${target} is stored`);
+    const map = this.questionnaires.crosswalk(a.questionnaire, target);
+    if (!map) throw refuse(`no crosswalk, nor chain of crosswalks, leads from ${a.questionnaire} to ${target}`);
+    const [index, source] = await Promise.all([this.questionnaires.index(target), this.questionnaires.index(a.questionnaire)]);
+    const slot = (x: { process: string; indicator: string }) => source.processById.get(x.process)?.indicatorById.get(x.indicator)?.slot ?? Number.MAX_SAFE_INTEGER;
+    await this.access.edit(a, 'move', async (trx, at) => {
+      const [stored, scope, evidence] = await Promise.all([repo.findAnswers(trx, a.id), repo.findScope(trx, a.id), repo.listEvidenceFiles(trx, a.id)]);
+      // In questionnaire order, so that merged evidence texts always read the same.
+      const answers = stored.sort((x, y) => slot(x) - slot(y));
+      const moved = new Map<string, repo.StoredAnswer>();
+      const mappings: { from: string; to: string[]; confirmed: boolean }[] = [];
+      for (const answer of answers) {
+        const mapping = map.get(indicatorKey(answer));
+        const targets = (mapping?.to ?? []).filter((t) => {
+          const i = index.processById.get(t.process)?.indicatorById.get(t.indicator);
+          return i !== undefined && (answer.rating !== 'NA' || i.basePractice);
+        });
+        const confirmed = !answer.unconfirmed && mapping?.plain === true && targets.length === 1;
+        mappings.push({ from: indicatorKey(answer), to: targets.map(indicatorKey), confirmed });
+        for (const t of targets) {
+          const key = indicatorKey(t);
+          const prev = moved.get(key);
+          const carried = { ...answer, ...t, unconfirmed: !confirmed, updatedAt: at, updatedBy: actor.username };
+          // Several answers merging into one: the lowest rating, all the evidence, never confirmed.
+          if (!prev) moved.set(key, { ...carried, revision: answer.revision + 1 });
+          else {
+            const lower = RATING_ORDER[answer.rating] < RATING_ORDER[prev.rating];
+            moved.set(key, { ...(lower ? carried : prev), evidence: [prev.evidence, answer.evidence].filter(hasText).join('\n') || null, revision: Math.max(prev.revision, answer.revision + 1), unconfirmed: true });
+          }
+        }
+      }
+      await repo.deleteAnswers(trx, a.id);
+      for (const { process, indicator, ...answer } of moved.values()) await repo.insertAnswerIfAbsent(trx, a.id, process, indicator, answer);
+      for (const s of scope) if (!index.processById.has(s.process)) await repo.deleteScope(trx, a.id, s.process);
+      for (const file of evidence) {
+        const first = map.get(indicatorKey(file))?.to[0];
+        if (first && indicatorKey(first) !== indicatorKey(file)) await repo.moveEvidenceFiles(trx, a.id, file, first);
+      }
+      await repo.updateAssessmentIn(trx, a.id, ['draft'], { questionnaire: target, updatedAt: at });
+      await this.audit.record(trx, { actor, action: 'assessment.move', subject: subjectOf(a), before: { questionnaire: a.questionnaire }, after: { questionnaire: target, mappings } });
+    });
+    return this.view(await this.access.visible(actor, id));
   }
 
   // ——— submission ———

@@ -36,6 +36,7 @@ export const AUDIT_ACTIONS = [
   'assessment.return',
   'assessment.accept',
   'assessment.reopen',
+  'assessment.move',
   'assignment.put',
   'answer.put',
   'answer.confirm',

@@ -41,6 +41,7 @@ export interface ErrorData {
   unsupported_media_type: undefined;
   incomplete: { completeness: Completeness };
   invalid_prefill: undefined;
+  invalid_move: undefined;
   not_in_cohort: undefined;
   sheet_too_large: undefined;
   too_many_attempts: { retryAfterSeconds: number };

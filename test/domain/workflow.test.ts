@@ -20,6 +20,7 @@ const EXPECTED_EDITS: Record<Edit, { roles: Role[]; from: AssessmentState[] }> =
   'assessor-review': { roles: ['assessor'], from: ['in_review'] },
   comment: { roles: ['agency', 'ciso', 'assessor', 'office'], from: ['draft', 'submitted', 'in_review', 'returned'] },
   assign: { roles: ['office'], from: ['draft', 'submitted', 'in_review', 'returned'] },
+  move: { roles: ['office'], from: ['draft'] },
 };
 
 describe('the workflow table', () => {

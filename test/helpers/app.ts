@@ -2,7 +2,9 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.js';
 import type { Role } from '../../src/domain/roles.js';
+import { indexQuestionnaire } from '../../src/domain/questionnaire.js';
 import { buildApp } from '../../src/http/app.js';
+import { loadCatalog } from '../../src/questionnaires/loader.js';
 import type { Clock } from '../../src/services/clock.js';
 import { afterAll, beforeAll } from 'vitest';
 import type { DatabaseKind, TestDatabase } from './databases.js';
@@ -92,4 +94,24 @@ export function useSeededApp(kind: DatabaseKind, env: Record<string, string> = {
     await holder.db?.drop();
   });
   return holder;
+}
+
+/**
+ * Stores `isgm-109@1.0.1`, a copy of 1.0.0, with a crosswalk from 1.0.0 in this app: every indicator
+ * one to one, except GOV-01 BP2 (a note), BP3 (split into BP3 and BP4) and BP4 (so BP4 is a merge).
+ */
+export async function addFixtureVersion(app: FastifyInstance): Promise<void> {
+  const shipped = loadCatalog().questionnaires.get('isgm-109@1.0.0')!;
+  const questionnaire = { ...shipped.questionnaire, version: '1.0.1' };
+  const index = indexQuestionnaire(questionnaire);
+  await app.services.questionnaires.storeShipped([{ ...index, file: 'isgm-109-1.0.1 (test fixture)', source: JSON.stringify(questionnaire) }]);
+  const indicators = index.processes.flatMap((p) =>
+    [...p.indicatorById.keys()].map((indicator) => {
+      const from = { process: p.id, indicator };
+      if (p.id === 'GOV-01' && indicator === 'BP2') return { from, to: [from], note: { 'zh-TW': '文字修訂', en: 'reworded' } };
+      if (p.id === 'GOV-01' && indicator === 'BP3') return { from, to: [from, { process: 'GOV-01', indicator: 'BP4' }] };
+      return { from, to: [from] };
+    }),
+  );
+  app.services.questionnaires.useCrosswalks([{ file: 'crosswalk (test fixture)', crosswalk: { from: 'isgm-109@1.0.0', to: 'isgm-109@1.0.1', processes: index.processes.map((p) => ({ from: p.id, to: p.id })), indicators } }]);
 }

@@ -1,7 +1,7 @@
 // Every route × every role × own / other agency (and ministry): the expected status of each cell is
 // written out by hand here, never derived from the routes' own rules. A route without a row fails.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, buildTestApp, createCycleWithCohort, seedPeople, tokenFor, type TestApp } from '../helpers/app.js';
+import { PASSWORD, addFixtureVersion, buildTestApp, createCycleWithCohort, seedPeople, tokenFor, type TestApp } from '../helpers/app.js';
 import { databaseKinds } from '../helpers/databases.js';
 
 type Who = 'anonymous' | 'agency' | 'ciso' | 'assessor' | 'ministry' | 'office';
@@ -75,6 +75,7 @@ const assessmentRows: Row[] = (['own', 'other'] as const).flatMap((target): Row[
   { route: 'POST /api/assessments/:id/return', target, state: 'in_review', request: (_w, _n, f) => ({ method: 'POST', url: `/api/assessments/${idOf(f, target)}/return`, body: { comment: 'please complete' } }), expect: onAssessment(target, { assessor: 200 }, ASSESSOR) },
   { route: 'POST /api/assessments/:id/accept', target, state: 'in_review', request: (_w, _n, f) => ({ method: 'POST', url: `/api/assessments/${idOf(f, target)}/accept` }), expect: onAssessment(target, { assessor: 200 }, ASSESSOR) },
   { route: 'POST /api/assessments/:id/reopen', target, state: 'accepted', request: (_w, _n, f) => ({ method: 'POST', url: `/api/assessments/${idOf(f, target)}/reopen`, body: { reason: 'appeal upheld' } }), expect: onAssessment(target, { office: 200 }, ['office']) },
+  { route: 'POST /api/assessments/:id/questionnaire', target, request: (_w, _n, f) => ({ method: 'POST', url: `/api/assessments/${idOf(f, target)}/questionnaire`, body: { questionnaire: 'isgm-109@1.0.1' } }), expect: onAssessment(target, { office: 200 }, ['office']) },
   { route: 'GET /api/assessments/:id/sheet', target, request: (_w, _n, f) => ({ method: 'GET', url: `/api/assessments/${idOf(f, target)}/sheet` }), expect: onAssessment(target, { agency: 200, ciso: 200, assessor: 200, ministry: 200, office: 200 }, ALL_ROLES) },
   {
     route: 'PUT /api/assessments/:id/sheet',
@@ -207,6 +208,7 @@ describe.each(databaseKinds)('access matrix on $name', (kind) => {
   beforeAll(async () => {
     t = await buildTestApp(await kind.create());
     await seedPeople(t.app);
+    await addFixtureVersion(t.app);
     await t.app.services.accounts.createUser(null, { username: 'bystander', role: 'agency', agency: 'MOEA-B', password: PASSWORD });
     await t.app.services.assessors.put(null, 'assessor', { certifiedOn: '2019-01-01', validUntil: '2099-12-31', affiliations: [] });
     await t.app.services.accounts.createUser(null, { username: 'assessor2', role: 'assessor', password: PASSWORD });

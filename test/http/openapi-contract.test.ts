@@ -17,7 +17,7 @@ import { buildApp } from '../../src/http/app.js';
 import { deriveOperationId } from '../../src/http/plugins/openapi.js';
 import { THROTTLE } from '../../src/services/accounts.service.js';
 import { otpCode } from '../../src/services/otp.js';
-import { PASSWORD, buildTestApp, loginAs, seedPeople, testConfig, tokenFor, type TestApp } from '../helpers/app.js';
+import { PASSWORD, addFixtureVersion, buildTestApp, loginAs, seedPeople, testConfig, tokenFor, type TestApp } from '../helpers/app.js';
 import { databaseKinds } from '../helpers/databases.js';
 
 const sqlite = databaseKinds.find((k) => k.name === 'sqlite')!;
@@ -90,6 +90,7 @@ describe('OpenAPI contract on sqlite', () => {
   beforeAll(async () => {
     t = await buildTestApp(await sqlite.create(), { UPLOAD_MAX_MB: '1' });
     await seedPeople(t.app);
+    await addFixtureVersion(t.app);
     for (const username of ['bystander', 'locked', 'contract.me']) await t.app.services.accounts.createUser(null, { username, role: 'agency', agency: 'MOEA-B', password: PASSWORD });
     await t.app.services.accounts.createUser(null, { username: 'assessor2', role: 'assessor', password: PASSWORD });
     for (const who of ['agency', 'ciso', 'assessor', 'ministry', 'office'] as const) auth.set(who, await tokenFor(t.app, who));
@@ -377,6 +378,12 @@ describe('OpenAPI contract on sqlite', () => {
     await call(404, { method: 'GET', url: `/api/assessments/${ids.draft}`, who: 'assessor' });
     await call(200, { method: 'GET', url: `/api/assessments/${ids.target}/result`, who: 'ciso' });
     await call(404, { method: 'GET', url: '/api/assessments/no-such-assessment/result', who: 'office' });
+
+    // Moving a draft of MOEA-B to the fixture version isgm-109@1.0.1.
+    const moving = (await call(201, { method: 'POST', url: '/api/assessments', who: 'office', payload: { agency: 'MOEA-B', cycle: 109 } })).json<{ id: string }>().id;
+    await call(403, { method: 'POST', url: `/api/assessments/${moving}/questionnaire`, who: 'agency', payload: { questionnaire: 'isgm-109@1.0.1' } });
+    await call(422, { method: 'POST', url: `/api/assessments/${moving}/questionnaire`, who: 'office', payload: { questionnaire: 'isgm-108@1.0.0' } });
+    await call(200, { method: 'POST', url: `/api/assessments/${moving}/questionnaire`, who: 'office', payload: { questionnaire: 'isgm-109@1.0.1' } });
   });
 
   it('the fill-in: answers, scope, comments, evidence files', async () => {

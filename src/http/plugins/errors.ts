@@ -24,6 +24,7 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   unsupported_media_type: 415,
   incomplete: 422,
   invalid_prefill: 422,
+  invalid_move: 422,
   not_in_cohort: 422,
   sheet_too_large: 413,
   too_many_attempts: 429,

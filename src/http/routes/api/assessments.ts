@@ -61,6 +61,22 @@ const assessmentRoutes: FastifyPluginAsyncTypebox<{ uploadMaxMb: number }> = asy
     (request) => assessments.get(requireActor(request), request.params.id),
   );
 
+  app.post(
+    '/api/assessments/:id/questionnaire',
+    {
+      config: { access: ['office'] },
+      schema: {
+        tags: ['assessments'],
+        operationId: 'moveAssessmentQuestionnaire',
+        summary: 'Move a draft to another version of its questionnaire (`id@version`) through the crosswalks; carried answers stay confirmed only where the move is one to one without a note',
+        params: Id,
+        body: Type.Object({ questionnaire: Type.String({ pattern: '^[a-z0-9][a-z0-9-]*@\\d+\\.\\d+\\.\\d+$', maxLength: 80 }) }, { additionalProperties: false }),
+        response: { 200: Type.With(Assessment, { description: 'The assessment on its new questionnaire version' }), ...errors, 422: errorResponse(422) },
+      },
+    },
+    (request) => assessments.moveQuestionnaire(requireActor(request), request.params.id, request.body.questionnaire),
+  );
+
   app.get(
     '/api/assessments/:id/result',
     {

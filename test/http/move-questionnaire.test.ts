@@ -1,0 +1,74 @@
+// The office moves a draft to another version of its questionnaire through the crosswalks (issue 11's
+// mechanism, on a test fixture version): answers, scope and evidence follow; only plain one-to-one
+// moves stay confirmed; one audit entry lists every mapping. Both databases, and the command line.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addFixtureVersion, loginAs, useSeededApp } from '../helpers/app.js';
+import { runCli } from '../helpers/cli.js';
+import { databaseKinds } from '../helpers/databases.js';
+
+interface View {
+  questionnaire: string;
+  answers: { process: string; indicator: string; rating: string; evidence: string | null; unconfirmed: boolean; revision: number }[];
+  evidence: { process: string; indicator: string }[];
+}
+
+describe.each(databaseKinds)('moving a draft to another questionnaire version on $name', (kind) => {
+  const t = useSeededApp(kind);
+  const cookies: Record<string, string> = {};
+  let id: string;
+  beforeAll(async () => {
+    await addFixtureVersion(t.app);
+    for (const who of ['agency', 'office', 'ministry']) cookies[who] = await loginAs(t.app, who);
+    id = (await as('agency', 'POST', '/api/assessments', { agency: 'MOI-A', cycle: 109 })).json<{ id: string }>().id;
+    for (const [indicator, rating] of [['BP1', 'F'], ['BP2', 'L'], ['BP3', 'P'], ['BP4', 'F']] as const) {
+      expect((await as('agency', 'PUT', `/api/assessments/${id}/answers/GOV-01/${indicator}`, { rating, evidence: `${indicator} 紀錄`, revision: 0 })).statusCode).toBe(200);
+    }
+  });
+  const as = (who: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => t.app.inject({ method, url, headers: { cookie: cookies[who]! }, ...(payload ? { payload } : {}) });
+  const move = (who: string, questionnaire: string) => as(who, 'POST', `/api/assessments/${id}/questionnaire`, { questionnaire });
+
+  it('is the office’s, for a version of the same questionnaire that a chain of crosswalks reaches', async () => {
+    expect((await move('agency', 'isgm-109@1.0.1')).statusCode).toBe(403);
+    expect((await move('ministry', 'isgm-109@1.0.1')).statusCode).toBe(403);
+    expect((await as('office', 'POST', '/api/assessments/no-such-id/questionnaire', { questionnaire: 'isgm-109@1.0.1' })).statusCode).toBe(404);
+    const other = await move('office', 'isgm-108@1.0.0');
+    expect(other.statusCode).toBe(422);
+    expect(other.json()).toMatchObject({ error: { code: 'invalid_move', details: [{ path: '/questionnaire' }] } });
+    expect((await move('office', 'isgm-109@9.9.9')).json()).toMatchObject({ error: { code: 'invalid_move', message: 'no questionnaire isgm-109@9.9.9 is stored' } });
+    expect((await move('office', 'isgm-109@1.0.0')).statusCode).toBe(422);
+  });
+
+  it('carries the answers: plain moves stay confirmed, a noted, split or merged one must be confirmed again', async () => {
+    const r = await move('office', 'isgm-109@1.0.1');
+    expect(r.statusCode, r.body).toBe(200);
+    const view = r.json<View>();
+    expect(view.questionnaire).toBe('isgm-109@1.0.1');
+    const answer = (indicator: string) => view.answers.find((x) => x.process === 'GOV-01' && x.indicator === indicator)!;
+    expect(answer('BP1')).toMatchObject({ rating: 'F', unconfirmed: false, revision: 2 });
+    expect(answer('BP2')).toMatchObject({ rating: 'L', unconfirmed: true });
+    expect(answer('BP3')).toMatchObject({ rating: 'P', unconfirmed: true });
+    // BP3 (P) split onto BP4, which also carries BP4 (F): the lowest rating and both evidence texts, in questionnaire order.
+    expect(answer('BP4')).toMatchObject({ rating: 'P', unconfirmed: true, evidence: 'BP3 紀錄\nBP4 紀錄' });
+    const entry = (await t.app.services.audit.list({ limit: 5, subject: `assessment:${id}`, action: 'assessment.move' }))[0]!;
+    expect(entry.before).toEqual({ questionnaire: 'isgm-109@1.0.0' });
+    expect((entry.after as { mappings: { from: string; to: string[]; confirmed: boolean }[] }).mappings).toEqual(
+      expect.arrayContaining([
+        { from: 'GOV-01/BP1', to: ['GOV-01/BP1'], confirmed: true },
+        { from: 'GOV-01/BP3', to: ['GOV-01/BP3', 'GOV-01/BP4'], confirmed: false },
+      ]),
+    );
+    // Scoring and editing go on under the new version.
+    expect((await as('agency', 'GET', `/api/assessments/${id}/result`)).json()).toMatchObject({ self: { questionnaire: 'isgm-109@1.0.1' } });
+    expect((await as('agency', 'PUT', `/api/assessments/${id}/answers/GOV-01/BP1`, { rating: 'L', evidence: 'x', revision: 2 })).statusCode).toBe(200);
+  });
+
+  it('moves only drafts (409 otherwise), and the command line does the same work and names a refusal', async () => {
+    const cli = await runCli(['move-questionnaire', '--assessment', id, '--to', 'isgm-109@1.0.0'], { env: { DATABASE_URL: t.db.url } });
+    // That process knows only the shipped crosswalks: no chain leads back, and it says so.
+    expect(cli.status).toBe(1);
+    expect(cli.stdout).toBe('');
+    expect(cli.stderr).toContain('no crosswalk, nor chain of crosswalks, leads from isgm-109@1.0.1 to isgm-109@1.0.0');
+    await t.app.services.handle.db.updateTable('assessments').set({ status: 'submitted' }).where('id', '=', id).execute();
+    expect((await move('office', 'isgm-109@1.0.0')).statusCode).toBe(409);
+  });
+});
