@@ -21,6 +21,8 @@ export interface Indicator {
   text: LocalizedText;
   guidance: LocalizedText;
   evidence: LocalizedText;
+  /** For the person filling it in: which named record to cite for L and for F (from version 1.1.0 on). */
+  agencyGuidance?: LocalizedText;
   weight?: number;
   references?: References;
 }

@@ -16,7 +16,7 @@ const KNOWN_REFERENCES = { iso27001: new Set(referenceIds.iso27001), nistCsf: ne
 export interface Crosswalk {
   from: string;
   to: string;
-  processes: { from: string; to: string }[];
+  processes: { from: string; to: string; note?: { 'zh-TW': string; en: string } }[];
   indicators: {
     from: { process: string; indicator: string };
     to: { process: string; indicator: string }[];

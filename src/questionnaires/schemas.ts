@@ -22,6 +22,7 @@ const indicatorSchema = {
     text: { $ref: 'localized-text' },
     guidance: { $ref: 'localized-text' },
     evidence: { $ref: 'localized-text' },
+    agencyGuidance: { $ref: 'localized-text' },
     weight,
     references: {
       type: 'object',
@@ -120,7 +121,7 @@ export const crosswalkSchema = {
       items: {
         type: 'object',
         required: ['from', 'to'],
-        properties: { from: { type: 'string', minLength: 1 }, to: { type: 'string', minLength: 1 } },
+        properties: { from: { type: 'string', minLength: 1 }, to: { type: 'string', minLength: 1 }, note: { $ref: 'localized-text' } },
       },
     },
     indicators: {

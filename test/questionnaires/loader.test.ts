@@ -39,6 +39,13 @@ describe('questionnaire files', () => {
     expect(problemsOf(() => undefined)).toEqual([]);
   });
 
+  it('takes an optional agencyGuidance in both languages, and refuses one without English', () => {
+    const first = (q: Questionnaire) => q.aspects[0]!.processes[0]!.indicators[0]!;
+    expect(problemsOf((q) => (first(q).agencyGuidance = { 'zh-TW': '引用核定之政策文件（文號、日期）', en: 'cite the approved policy (number, date)' }))).toEqual([]);
+    const problems = problemsOf((q) => (first(q).agencyGuidance = { 'zh-TW': '引用核定之政策文件' } as never));
+    expect(problems.map((p) => p.pointer)).toEqual(['/aspects/0/processes/0/indicators/0/agencyGuidance']);
+  });
+
   it('names the file, the JSON pointer and the rule of a schema error', () => {
     expect(problemsOf((q) => ((q.aspects[1]!.processes[2]!.indicators[0]!.text as Record<string, string>).en = ''))).toEqual([
       { file: 'q.json', pointer: '/aspects/1/processes/2/indicators/0/text/en', rule: 'pattern', message: 'must match pattern "\\S"' },
