@@ -178,9 +178,13 @@ export class AccountsService {
       await this.audit.recordAlone({ actor: null, action: 'login.failed', subject: `user:${username.toLowerCase()}`, after: { address } });
       throw new ServiceError('invalid_credentials', 'wrong username or password');
     }
-    // A confirmed second factor is asked for whatever the policy; a wrong or missing one counts as a failed attempt.
+    // A confirmed second factor is asked for whatever the policy. A wrong one counts as a failed attempt;
+    // a missing one does not (the password was right: it is the first step of a two-step sign-in, and
+    // counting it would lock out an office whose staff share one address).
     if (user.otpConfirmedAt !== null) {
       if (!otp) {
+        await forgiveAttempt(this.db, accountKey);
+        await forgiveAttempt(this.db, addressKey);
         await this.audit.recordAlone({ actor: null, action: 'login.failed', subject: `user:${user.username}`, after: { address, reason: 'otp_required' } });
         throw new ServiceError('otp_required', 'give the six-digit code of your authenticator app, or a recovery code, as `otp`');
       }

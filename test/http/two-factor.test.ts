@@ -168,3 +168,16 @@ describe.each(databaseKinds)('accounts on $name', (kind) => {
     expect((await login('ciso', 'a brand new passphrase')).statusCode).toBe(429);
   });
 });
+
+describe.each(databaseKinds)('the two-step sign-in and the throttle on $name', (kind) => {
+  const t = useSeededApp(kind, { TWO_FACTOR: 'staff' });
+  it('does not count the first step (the right password, no code yet) as a failure', async () => {
+    const first = await t.app.inject({ method: 'POST', url: '/api/session', payload: { username: 'office', password: PASSWORD } });
+    const cookie = `gsm_session=${first.cookies.find((c) => c.name === 'gsm_session')!.value}`;
+    const { secret } = (await t.app.inject({ method: 'POST', url: '/api/me/otp', headers: { cookie } })).json<{ secret: string }>();
+    expect((await t.app.inject({ method: 'POST', url: '/api/me/otp/confirm', headers: { cookie }, payload: { otp: otpCode(secret, new Date()) } })).statusCode).toBe(200);
+    // Ten first steps in a row: each 401 otp_required, none locking the account (limit 5).
+    for (let i = 0; i < 10; i++) expect((await t.app.inject({ method: 'POST', url: '/api/session', payload: { username: 'office', password: PASSWORD } })).json()).toMatchObject({ error: { code: 'otp_required' } });
+    expect((await t.app.inject({ method: 'POST', url: '/api/session', payload: { username: 'office', password: PASSWORD, otp: otpCode(secret, new Date(Date.now() + 30_000)) } })).statusCode).toBe(200);
+  });
+});
