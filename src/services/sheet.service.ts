@@ -7,7 +7,7 @@ import type { Database } from '../db/types.js';
 import { checkAnswer, naLimitProblem } from '../domain/answers.js';
 import { indicatorKey } from '../domain/crosswalk.js';
 import { textProblem } from '../domain/text.js';
-import type { AnswerRating } from '../domain/questionnaire.js';
+import type { AnswerRating, Indicator } from '../domain/questionnaire.js';
 import type { Actor } from '../domain/roles.js';
 import * as repo from '../repositories/assessment.repository.js';
 import { subjectOf, type AssessmentAccess } from './assessment-access.js';
@@ -20,7 +20,7 @@ export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsh
 const ANSWERS = 'Answers 填答';
 const SCOPE = 'Scope 範圍';
 const ABOUT = 'About 說明';
-const ANSWER_COLUMNS = ['process', 'indicator', 'attribute', '指標', 'indicator text', 'rating', 'evidence', 'note', 'justification', 'revision'] as const;
+const ANSWER_COLUMNS = ['process', 'indicator', 'attribute', '指標', 'indicator text', 'rating', 'evidence', 'note', 'justification', 'revision', '填報指引 agency guidance'] as const;
 const COL = { process: 1, indicator: 2, rating: 6, evidence: 7, note: 8, justification: 9, revision: 10 } as const;
 const FIELD_COLUMN = { rating: COL.rating, evidence: COL.evidence, note: COL.note, justification: COL.justification } as const;
 const LETTER = (n: number) => String.fromCharCode(64 + n);
@@ -54,9 +54,11 @@ export class SheetService {
     const q = index.questionnaire;
     const [answers, scope] = await Promise.all([repo.findAnswers(this.db, a.id), repo.findScope(this.db, a.id)]);
     const byKey = new Map(answers.map((x) => [`${x.process}/${x.indicator}`, x]));
-    const texts = new Map<string, { zh: string; en: string }>();
-    for (const attr of q.attributes) for (const i of attr.indicators) texts.set(i.id, { zh: i.text['zh-TW'], en: i.text.en });
-    for (const aspect of q.aspects) for (const p of aspect.processes) for (const i of p.indicators) texts.set(`${p.id}/${i.id}`, { zh: i.text['zh-TW'], en: i.text.en });
+    /** Each indicator's text and, from version 1.1.0 on, the agency's guidance (which record to cite for L and for F). */
+    const texts = new Map<string, { zh: string; en: string; guidance: string | null }>();
+    const textOf = (i: Indicator) => ({ zh: i.text['zh-TW'], en: i.text.en, guidance: i.agencyGuidance ? `${i.agencyGuidance['zh-TW']}\n${i.agencyGuidance.en}` : null });
+    for (const attr of q.attributes) for (const i of attr.indicators) texts.set(i.id, textOf(i));
+    for (const aspect of q.aspects) for (const p of aspect.processes) for (const i of p.indicators) texts.set(`${p.id}/${i.id}`, textOf(i));
 
     const wb = new ExcelJS.Workbook();
     wb.creator = 'govsec-maturity';
@@ -79,11 +81,11 @@ export class SheetService {
         for (const i of attr.indicators) {
           const x = byKey.get(`${p.id}/${i.id}`);
           const text = texts.get(i.basePractice ? `${p.id}/${i.id}` : i.id);
-          sheet.addRow([p.id, i.id, attr.id, text?.zh ?? '', text?.en ?? '', x?.rating ?? null, x?.evidence ?? null, x?.note ?? null, x?.justification ?? null, x?.revision ?? 0]);
+          sheet.addRow([p.id, i.id, attr.id, text?.zh ?? '', text?.en ?? '', x?.rating ?? null, x?.evidence ?? null, x?.note ?? null, x?.justification ?? null, x?.revision ?? 0, text?.guidance ?? null]);
         }
       }
     }
-    const widths = [9, 10, 8, 50, 50, 7, 40, 30, 30, 9];
+    const widths = [9, 10, 8, 50, 50, 7, 40, 30, 30, 9, 50];
     widths.forEach((w, i) => (sheet.getColumn(i + 1).width = w));
     for (let r = 2; r <= sheet.rowCount; r++) {
       sheet.getCell(r, COL.rating).dataValidation = { type: 'list', allowBlank: true, formulae: ['"N,P,L,F,NA"'] };

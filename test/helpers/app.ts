@@ -99,10 +99,12 @@ export function useSeededApp(kind: DatabaseKind, env: Record<string, string> = {
 /**
  * Stores `isgm-109@1.0.1`, a copy of 1.0.0, with a crosswalk from 1.0.0 in this app: every indicator
  * one to one, except GOV-01 BP2 (a note), BP3 (split into BP3 and BP4) and BP4 (so BP4 is a merge).
+ * GOV-01 BP1 carries an `agencyGuidance`, as 1.1.0 versions will.
  */
 export async function addFixtureVersion(app: FastifyInstance): Promise<void> {
   const shipped = loadCatalog().questionnaires.get('isgm-109@1.0.0')!;
-  const questionnaire = { ...shipped.questionnaire, version: '1.0.1' };
+  const questionnaire = { ...structuredClone(shipped.questionnaire), version: '1.0.1' };
+  questionnaire.aspects[0]!.processes[0]!.indicators[0]!.agencyGuidance = { 'zh-TW': 'L：引用核定之資通安全政策（文號、日期）；F：另引用其年度檢討紀錄', en: 'L: cite the approved policy (number, date); F: also cite its yearly review record' };
   const index = indexQuestionnaire(questionnaire);
   await app.services.questionnaires.storeShipped([{ ...index, file: 'isgm-109-1.0.1 (test fixture)', source: JSON.stringify(questionnaire) }]);
   const indicators = index.processes.flatMap((p) =>

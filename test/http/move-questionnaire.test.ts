@@ -1,6 +1,7 @@
 // The office moves a draft to another version of its questionnaire through the crosswalks (issue 11's
 // mechanism, on a test fixture version): answers, scope and evidence follow; only plain one-to-one
 // moves stay confirmed; one audit entry lists every mapping. Both databases, and the command line.
+import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addFixtureVersion, loginAs, useSeededApp } from '../helpers/app.js';
 import { runCli } from '../helpers/cli.js';
@@ -57,6 +58,16 @@ describe.each(databaseKinds)('moving a draft to another questionnaire version on
         { from: 'GOV-01/BP3', to: ['GOV-01/BP3', 'GOV-01/BP4'], confirmed: false },
       ]),
     );
+    // The offline sheet shows the agency guidance of the new version beside the rating.
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await as('agency', 'GET', `/api/assessments/${id}/sheet`)).rawPayload as unknown as ArrayBuffer);
+    const sheet = wb.getWorksheet('Answers 填答')!;
+    expect(sheet.getRow(1).getCell(11).value).toBe('填報指引 agency guidance');
+    let guidance: unknown;
+    sheet.eachRow((row) => {
+      if (row.getCell(1).value === 'GOV-01' && row.getCell(2).value === 'BP1') guidance = row.getCell(11).value;
+    });
+    expect(guidance).toBe('L：引用核定之資通安全政策（文號、日期）；F：另引用其年度檢討紀錄\nL: cite the approved policy (number, date); F: also cite its yearly review record');
     // Scoring and editing go on under the new version.
     expect((await as('agency', 'GET', `/api/assessments/${id}/result`)).json()).toMatchObject({ self: { questionnaire: 'isgm-109@1.0.1' } });
     expect((await as('agency', 'PUT', `/api/assessments/${id}/answers/GOV-01/BP1`, { rating: 'L', evidence: 'x', revision: 2 })).statusCode).toBe(200);
