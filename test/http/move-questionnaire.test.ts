@@ -37,6 +37,9 @@ describe.each(databaseKinds)('moving a draft to another questionnaire version on
     expect(other.json()).toMatchObject({ error: { code: 'invalid_move', details: [{ path: '/questionnaire' }] } });
     expect((await move('office', 'isgm-109@9.9.9')).json()).toMatchObject({ error: { code: 'invalid_move', message: 'no questionnaire isgm-109@9.9.9 is stored' } });
     expect((await move('office', 'isgm-109@1.0.0')).statusCode).toBe(422);
+    // Without ?version, a questionnaire is served in its newest version; an assessment keeps its own.
+    expect((await as('agency', 'GET', '/api/questionnaires/isgm-109')).json()).toMatchObject({ version: '1.0.1' });
+    expect((await as('agency', 'GET', `/api/assessments/${id}`)).json()).toMatchObject({ questionnaire: 'isgm-109@1.0.0' });
   });
 
   it('carries the answers: plain moves stay confirmed, a noted, split or merged one must be confirmed again', async () => {
