@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import type { Clock } from '../services/clock.js';
 import auth from './plugins/auth.js';
 import database from './plugins/database.js';
-import edge from './plugins/edge.js';
+import edge, { SECURITY_HEADERS } from './plugins/edge.js';
 import errors from './plugins/errors.js';
 import openapi from './plugins/openapi.js';
 import agencyRoutes from './routes/api/agencies.js';
@@ -49,7 +49,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // same shape as every other error.
     frameworkErrors: (error, _request, reply: FastifyReply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
-      void reply.status(status).send({ error: { code: status === 414 ? 'uri_too_long' : 'bad_request', message: error.message } });
+      void reply.status(status).headers(SECURITY_HEADERS).send({ error: { code: status === 414 ? 'uri_too_long' : 'bad_request', message: error.message } });
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -283,3 +283,24 @@ describe('TRUST_PROXY and COOKIE_SECURE', () => {
     });
   });
 });
+
+describe('security headers', () => {
+  const t = useSeededApp(databaseKinds[0]!);
+  it('are on every response: public, signed in, errors, files and the router’s own', async () => {
+    const cookie = await loginAs(t.app, 'agency');
+    const responses = [
+      await t.app.inject({ method: 'GET', url: '/healthz' }),
+      await t.app.inject({ method: 'GET', url: '/api/openapi.json' }),
+      await t.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } }),
+      await t.app.inject({ method: 'GET', url: '/api/me' }),
+      await t.app.inject({ method: 'GET', url: '/no/such/route' }),
+      await t.app.inject({ method: 'GET', url: '/api/assessments/%ff', headers: { cookie } }),
+    ];
+    for (const r of responses) {
+      expect(r.headers['content-security-policy'], r.body.slice(0, 80)).toBe("default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'");
+      expect(r.headers['x-frame-options']).toBe('DENY');
+      expect(r.headers['x-content-type-options']).toBe('nosniff');
+      expect(r.headers['referrer-policy']).toBe('no-referrer');
+    }
+  });
+});
