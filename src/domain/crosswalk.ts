@@ -66,3 +66,57 @@ export function composePath(path: readonly CrosswalkEdge[]): Map<string, Mapping
   }
   return composed;
 }
+
+/** An answer as it is carried from one questionnaire version to another. */
+export interface CarriableAnswer extends IndicatorRef {
+  rating: 'N' | 'P' | 'L' | 'F' | 'NA';
+  evidence: string | null;
+  note: string | null;
+  justification: string | null;
+  revision: number;
+  unconfirmed: boolean;
+}
+
+export interface CarriedAnswer extends CarriableAnswer {
+  /** Still confirmed: confirmed before, and moved one to one without a note at every step, merging with none. */
+  confirmed: boolean;
+}
+
+const RATING_ORDER = { N: 0, P: 1, L: 2, F: 3, NA: 4 } as const;
+
+/**
+ * Carries answers through a mapping (none: each to the same indicator) onto the indicators a target
+ * version has, in `order` (the source's questionnaire order, so merged texts always read the same).
+ * Several answers merging into one keep the lowest rating (with its note and justification), all their
+ * evidence texts, and the highest revision; an NA never lands on a generic practice. Also returns,
+ * for the audit trail, where each answer went.
+ */
+export function carryAnswers(
+  answers: readonly CarriableAnswer[],
+  map: ReadonlyMap<string, Mapping> | null,
+  lands: (ref: IndicatorRef, rating: CarriableAnswer['rating']) => boolean,
+  order: (ref: IndicatorRef) => number,
+): { carried: CarriedAnswer[]; mappings: { from: string; to: string[]; confirmed: boolean }[] } {
+  const carried = new Map<string, CarriedAnswer>();
+  const moves: { from: string; to: string[] }[] = [];
+  for (const answer of [...answers].sort((x, y) => order(x) - order(y))) {
+    const mapping: Mapping = map ? (map.get(indicatorKey(answer)) ?? { to: [], plain: false }) : { to: [answer], plain: true };
+    const targets = mapping.to.filter((t) => lands(t, answer.rating));
+    const confirmed = !answer.unconfirmed && mapping.plain && targets.length === 1;
+    moves.push({ from: indicatorKey(answer), to: targets.map(indicatorKey) });
+    for (const t of targets) {
+      const key = indicatorKey(t);
+      const here: CarriedAnswer = { ...answer, process: t.process, indicator: t.indicator, confirmed };
+      const prev = carried.get(key);
+      if (!prev) carried.set(key, here);
+      else {
+        const lower = RATING_ORDER[answer.rating] < RATING_ORDER[prev.rating] ? here : prev;
+        const evidence = [prev.evidence, answer.evidence].filter((e): e is string => typeof e === 'string' && e.trim() !== '').join('\n') || null;
+        carried.set(key, { ...lower, evidence, revision: Math.max(prev.revision, answer.revision), confirmed: false });
+      }
+    }
+  }
+  // An answer stayed confirmed if it landed on one indicator and nothing merged into it there.
+  const mappings = moves.map((m) => ({ ...m, confirmed: m.to.length === 1 && carried.get(m.to[0]!)!.confirmed }));
+  return { carried: [...carried.values()], mappings };
+}

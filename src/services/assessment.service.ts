@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
-import { checkAnswersDocument, hasText } from '../domain/answers.js';
-import { indicatorKey } from '../domain/crosswalk.js';
+import { checkAnswersDocument } from '../domain/answers.js';
+import { carryAnswers, indicatorKey } from '../domain/crosswalk.js';
 import type { AnswerRating, QuestionnaireIndex } from '../domain/questionnaire.js';
 import { visibilityOf, type Actor, type Grade } from '../domain/roles.js';
 import { score, type ScoreResult } from '../domain/scoring.js';
@@ -51,7 +51,13 @@ export function resultsOf(index: QuestionnaireIndex, parts: AssessmentParts, tar
   return { self: score(index, { ...inputs, basis: 'self' }), validated: score(index, { ...inputs, basis: 'validated' }) };
 }
 
-const RATING_ORDER: Record<AnswerRating, number> = { N: 0, P: 1, L: 2, F: 3, NA: 4 };
+/** Whether an answer can land on an indicator of a questionnaire (it exists there; NA only on a base practice). */
+const landsOn = (index: QuestionnaireIndex) => (ref: { process: string; indicator: string }, rating: AnswerRating) => {
+  const i = index.processById.get(ref.process)?.indicatorById.get(ref.indicator);
+  return i !== undefined && (rating !== 'NA' || i.basePractice);
+};
+/** An indicator's place in a questionnaire, for carrying answers in its order. */
+const slotIn = (index: QuestionnaireIndex) => (ref: { process: string; indicator: string }) => index.processById.get(ref.process)?.indicatorById.get(ref.indicator)?.slot ?? Number.MAX_SAFE_INTEGER;
 
 export class AssessmentService {
   constructor(
@@ -99,8 +105,8 @@ export class AssessmentService {
         createdAt: at,
         updatedAt: at,
       });
-      for (const { process, indicator, ...answer } of carried) {
-        await repo.insertAnswerIfAbsent(trx, id, process, indicator, { ...answer, revision: 1, unconfirmed: true, updatedAt: at, updatedBy: actor.username });
+      for (const { process, indicator, rating, evidence, note, justification } of carried) {
+        await repo.insertAnswerIfAbsent(trx, id, process, indicator, { rating, evidence, note, justification, revision: 1, unconfirmed: true, updatedAt: at, updatedBy: actor.username });
       }
       await repo.insertStateChange(trx, id, randomUUID(), { from: null, to: 'draft', by: actor.username, at, comment: null });
       await this.audit.record(trx, { actor, action: 'assessment.create', subject: subjectOf({ id }), after: { agency: input.agency, cycle: input.cycle, questionnaire: cycle.questionnaire, prefillFrom: input.prefillFrom ?? null, carried: carried.length } });
@@ -122,29 +128,8 @@ export class AssessmentService {
     const target = await this.questionnaires.index(toRef);
     const map = source.questionnaire === toRef ? undefined : this.questionnaires.crosswalk(source.questionnaire, toRef);
     if (source.questionnaire !== toRef && !map) throw refuse(`no crosswalk, nor chain of crosswalks, leads from ${source.questionnaire} to ${toRef}`);
-    type Carried = { process: string; indicator: string; rating: AnswerRating; evidence: string | null; note: string | null; justification: string | null };
-    const merged = new Map<string, Carried>();
-    for (const a of answers) {
-      const targets = map ? (map.get(`${a.process}/${a.indicator}`)?.to ?? []) : [{ process: a.process, indicator: a.indicator }];
-      for (const t of targets) {
-        const i = target.processById.get(t.process)?.indicatorById.get(t.indicator);
-        if (!i) continue;
-        if (a.rating === 'NA' && !i.basePractice) continue;
-        const key = `${t.process}/${t.indicator}`;
-        const prev = merged.get(key);
-        if (!prev) merged.set(key, { process: t.process, indicator: t.indicator, rating: a.rating, evidence: a.evidence, note: a.note, justification: a.justification });
-        else {
-          const lower = RATING_ORDER[a.rating] < RATING_ORDER[prev.rating];
-          merged.set(key, {
-            ...prev,
-            rating: lower ? a.rating : prev.rating,
-            evidence: [prev.evidence, a.evidence].filter(hasText).join('\n') || null,
-            justification: lower ? a.justification : prev.justification,
-          });
-        }
-      }
-    }
-    return [...merged.values()];
+    const origin = await this.questionnaires.index(source.questionnaire);
+    return carryAnswers(answers, map ?? null, landsOn(target), slotIn(origin)).carried;
   }
 
   // ——— read ———
@@ -250,35 +235,13 @@ export class AssessmentService {
     const map = this.questionnaires.crosswalk(a.questionnaire, target);
     if (!map) throw refuse(`no crosswalk, nor chain of crosswalks, leads from ${a.questionnaire} to ${target}`);
     const [index, source] = await Promise.all([this.questionnaires.index(target), this.questionnaires.index(a.questionnaire)]);
-    const slot = (x: { process: string; indicator: string }) => source.processById.get(x.process)?.indicatorById.get(x.indicator)?.slot ?? Number.MAX_SAFE_INTEGER;
     await this.access.edit(a, 'move', async (trx, at) => {
-      const [stored, scope, evidence] = await Promise.all([repo.findAnswers(trx, a.id), repo.findScope(trx, a.id), repo.listEvidenceFiles(trx, a.id)]);
-      // In questionnaire order, so that merged evidence texts always read the same.
-      const answers = stored.sort((x, y) => slot(x) - slot(y));
-      const moved = new Map<string, repo.StoredAnswer>();
-      const mappings: { from: string; to: string[]; confirmed: boolean }[] = [];
-      for (const answer of answers) {
-        const mapping = map.get(indicatorKey(answer));
-        const targets = (mapping?.to ?? []).filter((t) => {
-          const i = index.processById.get(t.process)?.indicatorById.get(t.indicator);
-          return i !== undefined && (answer.rating !== 'NA' || i.basePractice);
-        });
-        const confirmed = !answer.unconfirmed && mapping?.plain === true && targets.length === 1;
-        mappings.push({ from: indicatorKey(answer), to: targets.map(indicatorKey), confirmed });
-        for (const t of targets) {
-          const key = indicatorKey(t);
-          const prev = moved.get(key);
-          const carried = { ...answer, ...t, unconfirmed: !confirmed, updatedAt: at, updatedBy: actor.username };
-          // Several answers merging into one: the lowest rating, all the evidence, never confirmed.
-          if (!prev) moved.set(key, { ...carried, revision: answer.revision + 1 });
-          else {
-            const lower = RATING_ORDER[answer.rating] < RATING_ORDER[prev.rating];
-            moved.set(key, { ...(lower ? carried : prev), evidence: [prev.evidence, answer.evidence].filter(hasText).join('\n') || null, revision: Math.max(prev.revision, answer.revision + 1), unconfirmed: true });
-          }
-        }
-      }
+      const [answers, scope, evidence] = await Promise.all([repo.findAnswers(trx, a.id), repo.findScope(trx, a.id), repo.listEvidenceFiles(trx, a.id)]);
+      const { carried, mappings } = carryAnswers(answers, map, landsOn(index), slotIn(source));
       await repo.deleteAnswers(trx, a.id);
-      for (const { process, indicator, ...answer } of moved.values()) await repo.insertAnswerIfAbsent(trx, a.id, process, indicator, answer);
+      for (const { process, indicator, confirmed, ...answer } of carried) {
+        await repo.insertAnswerIfAbsent(trx, a.id, process, indicator, { ...answer, revision: answer.revision + 1, unconfirmed: !confirmed, updatedAt: at, updatedBy: actor.username });
+      }
       for (const s of scope) if (!index.processById.has(s.process)) await repo.deleteScope(trx, a.id, s.process);
       for (const file of evidence) {
         const first = map.get(indicatorKey(file))?.to[0];

@@ -1,7 +1,7 @@
 // Crosswalks composed along a path: the shortest chain, every indicator carried through each step,
 // and a move that stays one-to-one without a note only if every step was.
 import { describe, expect, it } from 'vitest';
-import { composePath, crosswalkPath, type CrosswalkEdge, type Mapping } from '../../src/domain/crosswalk.js';
+import { carryAnswers, composePath, crosswalkPath, type CrosswalkEdge, type Mapping } from '../../src/domain/crosswalk.js';
 
 const edge = (from: string, to: string, entries: [string, string[], boolean?][]): CrosswalkEdge => ({
   from,
@@ -39,5 +39,38 @@ describe('crosswalk paths', () => {
     // Split in two, then both merged into one: one target, not plain.
     expect(composed.get('P1/BP3')).toEqual({ to: [{ process: 'P1', indicator: 'BP5' }], plain: false });
     expect(composed.get('P1/BP9')).toEqual({ to: [], plain: false });
+  });
+});
+
+describe('carrying answers', () => {
+  const answer = (indicator: string, rating: 'N' | 'P' | 'L' | 'F' | 'NA', extra: { unconfirmed?: boolean; revision?: number } = {}) => ({
+    process: 'P1',
+    indicator,
+    rating,
+    evidence: `${indicator} evidence`,
+    note: null,
+    justification: rating === 'NA' ? 'no such system' : null,
+    revision: extra.revision ?? 1,
+    unconfirmed: extra.unconfirmed ?? false,
+  });
+  const order = (ref: { indicator: string }) => Number(ref.indicator.replace(/\D/g, ''));
+  const everywhere = () => true;
+
+  it('keeps a plain move confirmed, and merges several answers into one: lowest rating, all evidence in order, highest revision, to be confirmed', () => {
+    // Through `b` alone: BP1 and BP2 one to one; BP3 and BP4 both into BP5.
+    const { carried, mappings } = carryAnswers([answer('BP4', 'F', { revision: 3 }), answer('BP3', 'P'), answer('BP1', 'L'), answer('BP2', 'F')], composePath([b]), everywhere, order);
+    const at = (indicator: string) => carried.find((c) => c.indicator === indicator)!;
+    expect(at('BP1')).toMatchObject({ rating: 'L', confirmed: true });
+    expect(at('BP2')).toMatchObject({ rating: 'F', confirmed: true });
+    expect(at('BP5')).toMatchObject({ rating: 'P', evidence: 'BP3 evidence\nBP4 evidence', revision: 3, confirmed: false });
+    // BP3 moved one to one, yet BP4 merged into the same place: neither stays confirmed.
+    expect(mappings).toContainEqual({ from: 'P1/BP3', to: ['P1/BP5'], confirmed: false });
+    expect(mappings).toContainEqual({ from: 'P1/BP1', to: ['P1/BP1'], confirmed: true });
+  });
+
+  it('carries nothing where the target has no place for it, and keeps an unconfirmed answer unconfirmed', () => {
+    const noNaOnBp1 = (ref: { indicator: string }, rating: string) => !(ref.indicator === 'BP1' && rating === 'NA');
+    const { carried } = carryAnswers([answer('BP1', 'NA'), answer('BP9', 'F'), answer('BP2', 'L', { unconfirmed: true })], null, noNaOnBp1, order);
+    expect(carried.map((c) => [c.indicator, c.confirmed])).toEqual([['BP2', false], ['BP9', true]]);
   });
 });
