@@ -230,7 +230,7 @@ export class AccountsService {
     const step = otpStep(secret, code, this.clock.now());
     if (step === null || !(await claimOtpStep(this.db, user.id, step))) throw invalid('the code does not match', [{ path: '/otp', message: 'type the six-digit code your authenticator app shows now' }]);
     await this.db.transaction().execute(async (trx) => {
-      await setOtp(trx, user.id, { otpSecret: user.otpSecret, otpConfirmedAt: this.clock.now().toISOString(), otpLastStep: step });
+      await updateUser(trx, user.id, { otpConfirmedAt: this.clock.now().toISOString() });
       await this.audit.record(trx, { actor, action: 'otp.confirm', subject: `user:${user.username}` });
     });
     return { confirmed: true };

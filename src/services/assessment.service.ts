@@ -41,7 +41,7 @@ export interface Results {
 }
 
 /** Both results of an assessment from its parts: the agency's own (self) and the effective (validated). */
-export function resultsOf(index: QuestionnaireIndex, parts: AssessmentParts, target: number | null): Results {
+function resultsOf(index: QuestionnaireIndex, parts: AssessmentParts, target: number | null): Results {
   const inputs = {
     answers: parts.answers,
     outOfScope: parts.scope.filter((s) => !s.inScope).map((s) => s.process),
@@ -49,6 +49,12 @@ export function resultsOf(index: QuestionnaireIndex, parts: AssessmentParts, tar
     assessor: { ratings: parts.assessorRatings, scope: parts.scopeDecisions, overrides: parts.overrides },
   };
   return { self: score(index, { ...inputs, basis: 'self' }), validated: score(index, { ...inputs, basis: 'validated' }) };
+}
+
+/** Reads an assessment's parts and its cycle's target through `db` (a transaction's, to score what it holds) and scores both bases. */
+export async function scoreAssessment(db: Kysely<Database> | Transaction<Database>, index: QuestionnaireIndex, a: AssessmentRecord): Promise<{ parts: AssessmentParts; results: Results }> {
+  const [parts, cycle] = await Promise.all([repo.loadAssessmentParts(db, a.id), findCycle(db, a.cycleYear)]);
+  return { parts, results: resultsOf(index, parts, cycle?.targetLevel ?? null) };
 }
 
 /** Whether an answer can land on an indicator of a questionnaire (it exists there; NA only on a base practice). */
@@ -203,8 +209,7 @@ export class AssessmentService {
 
   /** Both results of an assessment as it stands, read through `db` (a transaction's, to read what it holds). */
   async results(a: AssessmentRecord, db: Kysely<Database> | Transaction<Database> = this.db): Promise<Results> {
-    const [index, parts, cycle] = await Promise.all([this.access.index(a), repo.loadAssessmentParts(db, a.id), findCycle(db, a.cycleYear)]);
-    return resultsOf(index, parts, cycle?.targetLevel ?? null);
+    return (await scoreAssessment(db, await this.access.index(a), a)).results;
   }
 
   /** `{self, validated}`: live while the assessment is open, as sealed once accepted. The read is audited. */
@@ -258,13 +263,14 @@ export class AssessmentService {
   /** The CISO signs off and submits; completeness is checked inside the transaction, on what it commits. */
   async submit(actor: Actor, id: string) {
     const a = await this.access.visible(actor, id);
-    this.access.mayTransition(actor, a, 'submit');
     const index = await this.access.index(a);
     return this.access.transition(actor, a, 'submit', {
       changes: (at) => ({ submittedAt: at, submittedBy: actor.username }),
       work: async (trx) => {
-        const [parts, cycle] = await Promise.all([repo.loadAssessmentParts(trx, a.id), findCycle(trx, a.cycleYear)]);
-        const { self } = resultsOf(index, parts, cycle?.targetLevel ?? null);
+        const {
+          parts,
+          results: { self },
+        } = await scoreAssessment(trx, index, a);
         const { missing, missingEvidence } = self.completeness;
         if (missing.length > 0 || missingEvidence.length > 0) {
           throw new ServiceError('incomplete', `the assessment is incomplete: ${missing.length} answers and ${missingEvidence.length} evidence texts are missing`, undefined, { completeness: self.completeness });

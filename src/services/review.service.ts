@@ -8,10 +8,9 @@ import { checkRating, hasText } from '../domain/answers.js';
 import type { AnswerRating, Rating } from '../domain/questionnaire.js';
 import type { Actor } from '../domain/roles.js';
 import * as repo from '../repositories/assessment.repository.js';
-import { findCycle } from '../repositories/cycle.repository.js';
 import { findUserById, findUserByUsername } from '../repositories/user.repository.js';
 import { subjectOf, type AssessmentAccess } from './assessment-access.js';
-import { resultsOf } from './assessment.service.js';
+import { scoreAssessment } from './assessment.service.js';
 import { AssessorService } from './assessor.service.js';
 import type { AuditService } from './audit.service.js';
 import { isoNow, type Clock } from './clock.js';
@@ -154,8 +153,7 @@ export class ReviewService {
     const result = await this.access.transition(actor, a, 'accept', {
       changes: (at) => ({ acceptedAt: at }),
       work: async (trx, at) => {
-        const [parts, cycle] = await Promise.all([repo.loadAssessmentParts(trx, a.id), findCycle(trx, a.cycleYear)]);
-        const results = resultsOf(index, parts, cycle?.targetLevel ?? null);
+        const { parts, results } = await scoreAssessment(trx, index, a);
         const { verificationCode } = await this.seals.seal(trx, { ...a, acceptedAt: at }, actor, at, parts, results);
         sealed = { verificationCode, acceptedAt: at };
         return { verificationCode, level: results.validated.level, score: results.validated.score };
