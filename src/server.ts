@@ -34,6 +34,7 @@ if (config.sessionSecretGenerated) {
 const { startup } = app;
 if (startup.migrations.length > 0) app.log.info({ migrations: startup.migrations }, 'database migrated');
 if (startup.questionnaires.length > 0) app.log.info({ questionnaires: startup.questionnaires }, 'questionnaires stored');
+if (startup.cyclesMoved.length > 0) app.log.info({ cycles: startup.cyclesMoved }, 'cycles moved to the corrected questionnaire edition');
 if (startup.demoUsers) {
   // Printed once, on the first start, straight to the terminal: never into the logs.
   const lines = startup.demoUsers.map((u) => `  ${u.role.padEnd(9)} ${u.username.padEnd(10)} ${u.password}${u.scope ? `   (${u.scope})` : ''}`);

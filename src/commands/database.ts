@@ -39,8 +39,10 @@ export const migrate: Command = async (args, io, env) => {
   const config = loadConfig(env);
   const handle = openDatabase(config.databaseUrl);
   try {
-    const report = await prepareDatabase(createServices(handle, config), { demo: false });
+    const services = createServices(handle, config);
+    const report = await prepareDatabase(services, { demo: false });
     io.stdout(report.migrations.length > 0 ? `applied ${report.migrations.join(', ')}\n` : 'the database is up to date\n');
+    for (const year of report.cyclesMoved) io.stdout(`cycle ${year} now uses ${(await services.cycles.get(year)).questionnaire}\n`);
   } finally {
     await handle.close();
   }

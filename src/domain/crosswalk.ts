@@ -21,15 +21,22 @@ export interface CrosswalkEdge {
 
 export const indicatorKey = (ref: IndicatorRef): string => `${ref.process}/${ref.indicator}`;
 
-/** The shortest chain of crosswalks from one version to another (breadth first), or null when none leads there. */
+const idOf = (ref: string): string => ref.slice(0, ref.lastIndexOf('@'));
+
+/**
+ * The shortest chain of crosswalks from one version to another (breadth first), or null when none leads there.
+ * Among chains of the same length, the one that first moves within the questionnaire id wins: 108@1.0.0 →
+ * 109@1.1.0 goes through the corrected 108@1.1.0, not through the uncorrected 109@1.0.0.
+ */
 export function crosswalkPath(edges: readonly CrosswalkEdge[], from: string, to: string): CrosswalkEdge[] | null {
   if (from === to) return [];
+  const sameIdFirst = [...edges].sort((a, b) => Number(idOf(a.from) !== idOf(a.to)) - Number(idOf(b.from) !== idOf(b.to)));
   const via = new Map<string, CrosswalkEdge>();
   const queue = [from];
   const seen = new Set([from]);
   while (queue.length > 0) {
     const at = queue.shift()!;
-    for (const edge of edges) {
+    for (const edge of sameIdFirst) {
       if (edge.from !== at || seen.has(edge.to)) continue;
       seen.add(edge.to);
       via.set(edge.to, edge);

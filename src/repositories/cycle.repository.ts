@@ -16,6 +16,22 @@ export async function updateCycle(db: Db, year: number, changes: Updateable<Cycl
   await db.updateTable('cycles').set(changes).where('year', '=', year).execute();
 }
 
+/**
+ * Points a cycle at another questionnaire version only while it is open, still on `from` and never changed since
+ * it was created; true when it moved.
+ */
+export async function moveUntouchedCycle(db: Db, year: number, from: string, to: string, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('cycles')
+    .set({ questionnaire: to, updatedAt: at })
+    .where('year', '=', year)
+    .where('questionnaire', '=', from)
+    .where('closedAt', 'is', null)
+    .whereRef('updatedAt', '=', 'createdAt')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export const countCycles = async (db: Db): Promise<number> => {
   const row = await db.selectFrom('cycles').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);

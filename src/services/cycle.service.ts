@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Cycle, Database } from '../db/types.js';
 import type { Actor, Grade } from '../domain/roles.js';
-import { countCycles, findCycle, insertCycle, listCycles, updateCycle } from '../repositories/cycle.repository.js';
+import { countCycles, findCycle, insertCycle, listCycles, moveUntouchedCycle, updateCycle } from '../repositories/cycle.repository.js';
 import type { AuditService } from './audit.service.js';
 import { isoNow, type Clock } from './clock.js';
 import { conflict, invalid, notFound } from './errors.js';
@@ -40,8 +40,17 @@ export type CycleChanges = Partial<Omit<CycleInput, 'year'>>;
 export const SHIPPED_CYCLES: CycleInput[] = [
   { year: 106, questionnaire: 'isgm-108@1.0.0', targetLevel: null, grades: ['A', 'B'], kpi: { grades: ['A', 'B'], basis: 'self', minLevel: null, target: null }, deadline: '2017-12-15' },
   { year: 107, questionnaire: 'isgm-108@1.0.0', targetLevel: null, grades: ['A', 'B'], kpi: { grades: ['A'], basis: 'self', minLevel: null, target: 3 }, deadline: '2018-12-14' },
-  { year: 108, questionnaire: 'isgm-108@1.0.0', targetLevel: 2, grades: ['A', 'B'], kpi: { grades: ['A'], basis: 'self', minLevel: 2, target: 30 }, deadline: '2019-11-29' },
-  { year: 109, questionnaire: 'isgm-109@1.0.0', targetLevel: 3, grades: ['A', 'B'], kpi: { grades: ['A'], basis: 'self', minLevel: 3, target: 'all' }, deadline: '2020-11-30' },
+  { year: 108, questionnaire: 'isgm-108@1.1.0', targetLevel: 2, grades: ['A', 'B'], kpi: { grades: ['A'], basis: 'self', minLevel: 2, target: 30 }, deadline: '2019-11-29' },
+  { year: 109, questionnaire: 'isgm-109@1.1.0', targetLevel: 3, grades: ['A', 'B'], kpi: { grades: ['A'], basis: 'self', minLevel: 3, target: 'all' }, deadline: '2020-11-30' },
+];
+
+/**
+ * Shipped cycles whose questionnaire was corrected after it shipped: a database made before the correction
+ * moves each such cycle to the corrected edition on its next start, if the office has never changed it.
+ */
+export const CORRECTED_EDITIONS: readonly { year: number; from: string; to: string }[] = [
+  { year: 108, from: 'isgm-108@1.0.0', to: 'isgm-108@1.1.0' },
+  { year: 109, from: 'isgm-109@1.0.0', to: 'isgm-109@1.1.0' },
 ];
 
 export function viewOfCycle(row: Cycle): CycleView {
@@ -79,6 +88,25 @@ export class CycleService {
     if ((await countCycles(this.db)) > 0) return false;
     for (const cycle of SHIPPED_CYCLES) await this.create(null, cycle);
     return true;
+  }
+
+  /**
+   * Moves the shipped cycles of CORRECTED_EDITIONS to their corrected questionnaire, once: only a cycle that is
+   * open, still on the old edition and untouched since it was created moves, with an audit entry. Existing
+   * assessments keep their version. Returns the years moved.
+   */
+  async adoptCorrectedEditions(): Promise<number[]> {
+    const moved: number[] = [];
+    for (const { year, from, to } of CORRECTED_EDITIONS) {
+      if (!(await this.questionnaires.exists(to))) continue;
+      await this.db.transaction().execute(async (trx) => {
+        const before = await findCycle(trx, year);
+        if (!before || !(await moveUntouchedCycle(trx, year, from, to, isoNow(this.clock)))) return;
+        await this.audit.record(trx, { actor: null, action: 'cycle.update', subject: `cycle:${year}`, before: viewOfCycle(before), after: { ...viewOfCycle(before), questionnaire: to } });
+        moved.push(year);
+      });
+    }
+    return moved;
   }
 
   private async resolve(input: CycleInput, current?: CycleView): Promise<CycleView> {

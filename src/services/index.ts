@@ -73,6 +73,8 @@ export interface StartupReport {
   migrations: string[];
   questionnaires: string[];
   cyclesSeeded: boolean;
+  /** Shipped cycles moved to a corrected questionnaire edition on this start. */
+  cyclesMoved: number[];
   demoUsers: DemoUser[] | null;
 }
 
@@ -87,6 +89,7 @@ export async function prepareDatabase(services: Services, options: { demo: boole
   const stored = await services.questionnaires.storeShipped(catalog.questionnaires.values());
   services.questionnaires.useCrosswalks(catalog.crosswalks);
   const cyclesSeeded = await services.cycles.seedShipped();
+  const cyclesMoved = await services.cycles.adoptCorrectedEditions();
   const demoUsers = empty && options.demo ? await seedDemo(services) : null;
-  return { migrations: applied, questionnaires: stored, cyclesSeeded, demoUsers };
+  return { migrations: applied, questionnaires: stored, cyclesSeeded, cyclesMoved, demoUsers };
 }

@@ -31,6 +31,14 @@ describe('crosswalk paths', () => {
     expect(crosswalkPath([a, b], 'q-108@1.0.0', 'q-108@1.0.0')).toEqual([]);
   });
 
+  it('between two chains of the same length, takes the one that first moves within the questionnaire id', () => {
+    const fix109 = edge('q-109@1.0.0', 'q-109@1.1.0', [['P1/BP1', ['P1/BP1']]]);
+    for (const order of [[direct, fix109, a, b], [fix109, b, direct, a], [b, a, fix109, direct]]) {
+      expect(crosswalkPath(order, 'q-108@1.0.0', 'q-109@1.1.0')).toEqual([a, b]);
+    }
+    expect(crosswalkPath([direct, fix109, a, b], 'q-109@1.0.0', 'q-109@1.1.0')).toEqual([fix109]);
+  });
+
   it('carries every indicator through each step, merging where a split meets a merge', () => {
     const composed = composePath([a, b])!;
     expect(composed.get('P1/BP1')).toEqual({ to: [{ process: 'P1', indicator: 'BP1' }], plain: true });

@@ -157,7 +157,7 @@ describe.each(databaseKinds)('assessment journey on $name', (kind) => {
 
     // The frozen validated result equals the scoring module's, on the effective inputs.
     view = await ok<AssessmentView>('office', { method: 'GET', url: `/api/assessments/${id}` });
-    const index = await t.app.services.questionnaires.index('isgm-109@1.0.0');
+    const index = await t.app.services.questionnaires.index(view.questionnaire);
     const inputs = {
       answers: view.answers.filter((a) => a.rating !== null).map((a) => ({ process: a.process, indicator: a.indicator, rating: a.rating!, evidence: a.evidence, unconfirmed: a.unconfirmed })),
       outOfScope: view.scope.filter((s) => !s.inScope).map((s) => s.process),

@@ -97,16 +97,16 @@ export function useSeededApp(kind: DatabaseKind, env: Record<string, string> = {
 }
 
 /**
- * Stores `isgm-109@1.0.1`, a copy of 1.0.0, with a crosswalk from 1.0.0 in this app: every indicator
- * one to one, except GOV-01 BP2 (a note), BP3 (split into BP3 and BP4) and BP4 (so BP4 is a merge).
- * GOV-01 BP1 carries an `agencyGuidance`, as 1.1.0 versions will.
+ * Stores `isgm-109@1.2.0`, a copy of the shipped 1.1.0, with a crosswalk from 1.1.0 in this app: every
+ * indicator one to one, except GOV-01 BP2 (a note), BP3 (split into BP3 and BP4) and BP4 (so BP4 is a
+ * merge). GOV-01 BP1's `agencyGuidance` is replaced by a known text.
  */
 export async function addFixtureVersion(app: FastifyInstance): Promise<void> {
-  const shipped = loadCatalog().questionnaires.get('isgm-109@1.0.0')!;
-  const questionnaire = { ...structuredClone(shipped.questionnaire), version: '1.0.1' };
+  const shipped = loadCatalog().questionnaires.get('isgm-109@1.1.0')!;
+  const questionnaire = { ...structuredClone(shipped.questionnaire), version: '1.2.0' };
   questionnaire.aspects[0]!.processes[0]!.indicators[0]!.agencyGuidance = { 'zh-TW': 'L：引用核定之資通安全政策（文號、日期）；F：另引用其年度檢討紀錄', en: 'L: cite the approved policy (number, date); F: also cite its yearly review record' };
   const index = indexQuestionnaire(questionnaire);
-  await app.services.questionnaires.storeShipped([{ ...index, file: 'isgm-109-1.0.1 (test fixture)', source: JSON.stringify(questionnaire) }]);
+  await app.services.questionnaires.storeShipped([{ ...index, file: 'isgm-109-1.2.0 (test fixture)', source: JSON.stringify(questionnaire) }]);
   const indicators = index.processes.flatMap((p) =>
     [...p.indicatorById.keys()].map((indicator) => {
       const from = { process: p.id, indicator };
@@ -115,5 +115,5 @@ export async function addFixtureVersion(app: FastifyInstance): Promise<void> {
       return { from, to: [from] };
     }),
   );
-  app.services.questionnaires.useCrosswalks([{ file: 'crosswalk (test fixture)', crosswalk: { from: 'isgm-109@1.0.0', to: 'isgm-109@1.0.1', processes: index.processes.map((p) => ({ from: p.id, to: p.id })), indicators } }]);
+  app.services.questionnaires.useCrosswalks([{ file: 'crosswalk (test fixture)', crosswalk: { from: 'isgm-109@1.1.0', to: 'isgm-109@1.2.0', processes: index.processes.map((p) => ({ from: p.id, to: p.id })), indicators } }]);
 }

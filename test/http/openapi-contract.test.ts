@@ -379,11 +379,11 @@ describe('OpenAPI contract on sqlite', () => {
     await call(200, { method: 'GET', url: `/api/assessments/${ids.target}/result`, who: 'ciso' });
     await call(404, { method: 'GET', url: '/api/assessments/no-such-assessment/result', who: 'office' });
 
-    // Moving a draft of MOEA-B to the fixture version isgm-109@1.0.1.
+    // Moving a draft of MOEA-B to the fixture version isgm-109@1.2.0.
     const moving = (await call(201, { method: 'POST', url: '/api/assessments', who: 'office', payload: { agency: 'MOEA-B', cycle: 109 } })).json<{ id: string }>().id;
-    await call(403, { method: 'POST', url: `/api/assessments/${moving}/questionnaire`, who: 'agency', payload: { questionnaire: 'isgm-109@1.0.1' } });
+    await call(403, { method: 'POST', url: `/api/assessments/${moving}/questionnaire`, who: 'agency', payload: { questionnaire: 'isgm-109@1.2.0' } });
     await call(422, { method: 'POST', url: `/api/assessments/${moving}/questionnaire`, who: 'office', payload: { questionnaire: 'isgm-108@1.0.0' } });
-    await call(200, { method: 'POST', url: `/api/assessments/${moving}/questionnaire`, who: 'office', payload: { questionnaire: 'isgm-109@1.0.1' } });
+    await call(200, { method: 'POST', url: `/api/assessments/${moving}/questionnaire`, who: 'office', payload: { questionnaire: 'isgm-109@1.2.0' } });
   });
 
   it('the fill-in: answers, scope, comments, evidence files', async () => {

@@ -16,12 +16,19 @@ describe.each(databaseKinds)('service on $name', (kind) => {
   it('stores the shipped questionnaires once and serves them', async () => {
     const cookie = await loginAs(t.app, 'agency');
     const list = await t.app.inject({ method: 'GET', url: '/api/questionnaires', headers: { cookie } });
+    const v108 = { id: 'isgm-108', rocYear: 108, title: expect.objectContaining({ 'zh-TW': expect.stringContaining('108') as string }) as object, targetLevel: 2 };
+    const v109 = { id: 'isgm-109', rocYear: 109, title: expect.objectContaining({ en: expect.stringContaining('109') as string }) as object, targetLevel: 3 };
     expect(list.json()).toEqual([
-      { id: 'isgm-108', version: '1.0.0', rocYear: 108, title: expect.objectContaining({ 'zh-TW': expect.stringContaining('108') as string }) as object, targetLevel: 2 },
-      { id: 'isgm-109', version: '1.0.0', rocYear: 109, title: expect.objectContaining({ en: expect.stringContaining('109') as string }) as object, targetLevel: 3 },
+      { ...v108, version: '1.0.0' },
+      { ...v108, version: '1.1.0' },
+      { ...v109, version: '1.0.0' },
+      { ...v109, version: '1.1.0' },
     ]);
+    // Without ?version, the newest version; with it, that one.
     const whole = await t.app.inject({ method: 'GET', url: '/api/questionnaires/isgm-109', headers: { cookie } });
-    expect(whole.json()).toEqual(loadCatalog().questionnaires.get('isgm-109@1.0.0')!.questionnaire);
+    expect(whole.json()).toEqual(loadCatalog().questionnaires.get('isgm-109@1.1.0')!.questionnaire);
+    const published = await t.app.inject({ method: 'GET', url: '/api/questionnaires/isgm-109?version=1.0.0', headers: { cookie } });
+    expect(published.json()).toEqual(loadCatalog().questionnaires.get('isgm-109@1.0.0')!.questionnaire);
     const v = await t.app.inject({ method: 'GET', url: '/api/questionnaires/isgm-108?version=1.0.0', headers: { cookie } });
     expect(v.json<{ id: string }>().id).toBe('isgm-108');
     expect((await t.app.inject({ method: 'GET', url: '/api/questionnaires/isgm-108?version=9.9.9', headers: { cookie } })).statusCode).toBe(404);

@@ -2,17 +2,24 @@
 import { describe, expect, it } from 'vitest';
 import type { Indicator, LocalizedText, Questionnaire } from '../../src/domain/questionnaire.js';
 import type { Crosswalk } from '../../src/questionnaires/checks.js';
-import { loadCatalog } from '../../src/questionnaires/loader.js';
+import { compareVersions, loadCatalog } from '../../src/questionnaires/loader.js';
 import referenceIds from '../../src/questionnaires/reference-ids.json' with { type: 'json' };
 
 const catalog = loadCatalog();
 const q108 = catalog.questionnaires.get('isgm-108@1.0.0')!.questionnaire;
 const q109 = catalog.questionnaires.get('isgm-109@1.0.0')!.questionnaire;
 const crosswalk = catalog.crosswalks.find((c) => c.crosswalk.from === 'isgm-108@1.0.0' && c.crosswalk.to === 'isgm-109@1.0.0')!.crosswalk;
+const q108c = catalog.questionnaires.get('isgm-108@1.1.0')!.questionnaire;
+const q109c = catalog.questionnaires.get('isgm-109@1.1.0')!.questionnaire;
 const versions: [string, Questionnaire][] = [
-  ['isgm-108', q108],
-  ['isgm-109', q109],
+  ['isgm-108@1.0.0', q108],
+  ['isgm-109@1.0.0', q109],
+  ['isgm-108@1.1.0', q108c],
+  ['isgm-109@1.1.0', q109c],
 ];
+/** The corrected editions, from which the house rules of docs/content.md apply. */
+const corrected: [string, Questionnaire][] = versions.filter(([, q]) => compareVersions(q.version, '1.1.0') >= 0);
+const crosswalkOf = (from: string, to: string): Crosswalk => catalog.crosswalks.find((c) => c.crosswalk.from === from && c.crosswalk.to === to)!.crosswalk;
 
 const processesOf = (q: Questionnaire) => q.aspects.flatMap((a) => a.processes);
 const basePractices = (q: Questionnaire) => processesOf(q).flatMap((p) => p.indicators.map((i) => ({ process: p.id, indicator: i })));
@@ -26,6 +33,7 @@ function texts(q: Questionnaire): { where: string; text: LocalizedText }[] {
     { where: `${where} text`, text: i.text },
     { where: `${where} guidance`, text: i.guidance },
     { where: `${where} evidence`, text: i.evidence },
+    ...(i.agencyGuidance ? [{ where: `${where} agencyGuidance`, text: i.agencyGuidance }] : []),
   ];
   for (const a of q.attributes) out.push({ where: a.id, text: a.name }, ...a.indicators.flatMap((i) => ofIndicator(i.id, i)));
   for (const aspect of q.aspects) {
@@ -189,5 +197,120 @@ describe('the 108 → 109 revision', () => {
     expect(renamed.map((p) => p.id)).toContain('TEC-02');
     const regrouped = new Set(crosswalk.indicators.filter((m) => m.to.length !== 1 || key(m.to[0]!) !== key(m.from)).map((m) => m.from.process));
     expect(regrouped).toContain('DET-01');
+  });
+});
+
+/** The glossary of docs/content.md: a form to avoid, and the form to use. */
+const GLOSSARY: { avoid: RegExp; use: string; lang: 'zh-TW' | 'en' }[] = [
+  { avoid: /資安長/u, use: '資通安全長', lang: 'zh-TW' },
+  { avoid: /資訊安全管理制度/u, use: '資訊安全管理系統', lang: 'zh-TW' },
+  { avoid: /管理階層審查/u, use: '管理審查', lang: 'zh-TW' },
+  { avoid: /(評為|(?<!評 ?)為|方評)\s?[NPLF](?![A-Za-z0-9.])/u, use: '…者評 L；…者評 F', lang: 'zh-TW' },
+  { avoid: /(?<!cyber )security maintenance plan/iu, use: 'cyber security maintenance plan', lang: 'en' },
+  { avoid: /supervising agenc|(?<!superior or )supervisory agenc/iu, use: 'superior or supervisory agency', lang: 'en' },
+];
+
+describe.each(corrected)('%s house rules (from 1.1.0 on)', (_name, q) => {
+  it('gives every indicator agency guidance in both languages: the records to cite for L and for F', () => {
+    const seen = new Map<string, string>();
+    for (const { process, indicator } of allIndicators(q)) {
+      const where = `${process}/${indicator.id}`;
+      const a = indicator.agencyGuidance;
+      expect(a, `${where} has no agencyGuidance`).toBeDefined();
+      expect(a!['zh-TW'], where).toMatch(/自評 L.*自評 F/su);
+      expect(a!.en, where).toMatch(/self-rate L.*self-rate F/su);
+      expect(cjkCount(a!['zh-TW']), where).toBeGreaterThanOrEqual(20);
+      expect(a!.en, `${where} English agency guidance has Chinese in it`).not.toMatch(/\p{Script=Han}/u);
+      for (const lang of ['zh-TW', 'en'] as const) {
+        expect(seen.get(a![lang]), `${where} repeats the agency guidance of ${seen.get(a![lang])}`).toBeUndefined();
+        seen.set(a![lang], where);
+      }
+    }
+  });
+
+  it('uses one glossary and one rating phrase, in every text', () => {
+    for (const { where, text } of texts(q)) {
+      for (const { avoid, use, lang } of GLOSSARY) expect(text[lang], `${where}: "${text[lang].match(avoid)?.[0] ?? ''}" → ${use}`).not.toMatch(avoid);
+    }
+  });
+
+  it('ends every guidance with an L line and an F line, and writes evidence without a label', () => {
+    for (const { process, indicator } of allIndicators(q)) {
+      const where = `${process}/${indicator.id}`;
+      expect(indicator.guidance['zh-TW'], where).toMatch(/評 L.*評 F/su);
+      expect(indicator.guidance.en, where).toMatch(/L:.*F:/su);
+      expect(indicator.evidence['zh-TW'], where).not.toMatch(/^\s*證據範例/u);
+      expect(indicator.evidence.en, where).not.toMatch(/^\s*evidence examples/iu);
+    }
+  });
+
+  it('assesses duties that were not yet the grade’s (EDR, VANS, SBOM) only where built or required, NA otherwise', () => {
+    const later = /端點偵測及應變|EDR|弱點通報機制|VANS|軟體物料清單|SBOM/u;
+    for (const { process, indicator } of basePractices(q)) {
+      if (!later.test(indicator.text['zh-TW'] + indicator.text.en)) continue;
+      expect(indicator.guidance['zh-TW'], `${process}/${indicator.id}`).toMatch(/NA/u);
+    }
+    const gov04 = processesOf(q).find((p) => p.id === 'GOV-04')!;
+    for (const i of gov04.indicators) expect(i.text['zh-TW'] + i.guidance['zh-TW'], `GOV-04/${i.id}`).not.toMatch(/端點偵測及應變|EDR/u);
+  });
+
+  it('rates a period with no event on drills, never NA', () => {
+    const eventDriven = ['DET-02/BP2', 'DET-02/BP3', 'DET-02/BP4', 'DET-01/BP4', 'MGT-05/BP5', 'GOV-04/BP5'];
+    for (const id of eventDriven) {
+      const [process, bp] = id.split('/');
+      const indicator = processesOf(q).find((p) => p.id === process)!.indicators.find((i) => i.id === bp)!;
+      expect(indicator.guidance['zh-TW'], id).toMatch(/演練/u);
+      expect(indicator.guidance['zh-TW'], id).toMatch(/不[^。；]{0,6}NA/u);
+      expect(indicator.guidance.en, id).toMatch(/\b(never|not)\b[^.;]{0,30}\bNA\b/u);
+    }
+  });
+
+  it('assesses the grade’s protection duties in a base practice of its own', () => {
+    const protection = basePractices(q).filter(({ indicator: i }) => ['A.8.7', 'A.8.20', 'A.8.23'].every((ref) => i.references?.iso27001?.includes(ref)) && i.references?.nistCsf?.includes('DE.CM-01'));
+    expect(protection.map(({ process }) => process)).toHaveLength(1);
+    const text = protection[0]!.indicator.text['zh-TW'];
+    for (const duty of ['防毒', '防火牆', '郵件過濾', '入侵偵測', '應用程式防火牆', '進階持續性威脅']) expect(text, duty).toContain(duty);
+  });
+});
+
+describe('the 1.1.0 crosswalks', () => {
+  const pairs = (q: Questionnaire) => new Set(processesOf(q).flatMap((p) => [...p.indicators, ...q.attributes.flatMap((a) => a.indicators)].map((i) => `${p.id}/${i.id}`)));
+  const key = (r: { process: string; indicator: string }) => `${r.process}/${r.indicator}`;
+  const cases: [string, Questionnaire, Questionnaire][] = [
+    ['isgm-108@1.0.0 → isgm-108@1.1.0', q108, q108c],
+    ['isgm-109@1.0.0 → isgm-109@1.1.0', q109, q109c],
+    ['isgm-108@1.1.0 → isgm-109@1.1.0', q108c, q109c],
+  ];
+
+  it.each(cases)('%s maps every indicator once, notes what changed in both languages, and follows the glossary', (_name, from, to) => {
+    const c = crosswalkOf(`${from.id}@${from.version}`, `${to.id}@${to.version}`);
+    const mapped = c.indicators.map((m) => key(m.from));
+    expect(new Set(mapped).size).toBe(mapped.length);
+    expect(new Set(mapped)).toEqual(pairs(from));
+    const pattern = new RegExp(`[${SIMPLIFIED}]`, 'u');
+    const notes = [...c.indicators.map((m) => ({ where: key(m.from), note: m.note })), ...c.processes.map((p) => ({ where: p.from, note: p.note }))];
+    for (const { where, note } of notes) {
+      if (!note) continue;
+      expect(note['zh-TW'], where).not.toMatch(pattern);
+      expect(cjkCount(note['zh-TW']), where).toBeGreaterThan(5);
+      expect(note.en.length, where).toBeGreaterThan(20);
+      for (const { avoid, use, lang } of GLOSSARY) expect(note[lang], `${where}: → ${use}`).not.toMatch(avoid);
+    }
+    // A practice whose id is kept but whose meaning moved elsewhere says so.
+    for (const m of c.indicators) if (!m.to.some((t) => key(t) === key(m.from))) expect(m.note, `${key(m.from)} moves without a note`).toBeDefined();
+  });
+
+  it('shows the protection-duty practice as added from 1.0.0, and says the TEC-02 rename once, at the process', () => {
+    for (const [from, to] of [[q108, q108c], [q109, q109c]] as const) {
+      const c = crosswalkOf(`${from.id}@1.0.0`, `${to.id}@1.1.0`);
+      const protection = basePractices(to).find(({ indicator: i }) => i.references?.nistCsf?.includes('DE.CM-01') && i.references.iso27001?.includes('A.8.23'))!;
+      const sources = c.indicators.filter((m) => m.to.some((t) => key(t) === `${protection.process}/${protection.indicator.id}`));
+      // Added: nothing maps onto it, or what does says in its note what it absorbed.
+      for (const m of sources) expect(m.note, key(m.from)).toBeDefined();
+    }
+    const across = crosswalkOf('isgm-108@1.1.0', 'isgm-109@1.1.0');
+    expect(across.processes.find((p) => p.from === 'TEC-02')!.note).toBeDefined();
+    const renameSentences = across.indicators.filter((m) => m.from.process === 'TEC-02' && /更名|renamed/u.test(`${m.note?.['zh-TW'] ?? ''}${m.note?.en ?? ''}`));
+    expect(renameSentences).toHaveLength(0);
   });
 });
