@@ -67,8 +67,20 @@ export async function seedDemoAssessments(services: Services): Promise<void> {
   };
 
   const make = async (agency: string, cycle: number) => (await services.assessments.create(office, { agency, cycle })).id;
-  const i108 = await services.questionnaires.index('isgm-108@1.0.0');
-  const i109 = await services.questionnaires.index('isgm-109@1.0.0');
+
+  // 109 draft begun on the published isgm-109@1.0.0 before the corrected 1.1.0 was adopted, then moved
+  // by the office: answers follow the crosswalk, those whose practice changed wait for confirmation.
+  const corrected109 = (await services.cycles.get(109)).questionnaire;
+  const published109 = 'isgm-109@1.0.0';
+  await services.cycles.update(office, 109, { questionnaire: published109 });
+  const moiLand = await cisoOf('MOI-003');
+  const early = await make('MOI-003', 109);
+  await fillIn(services, await services.questionnaires.index(published109), early, moiLand, 'steady', { upTo: 2, share: 0.5 });
+  await services.cycles.update(office, 109, { questionnaire: corrected109 });
+  await services.assessments.moveQuestionnaire(office, early, corrected109);
+
+  const i108 = await services.questionnaires.index((await services.cycles.get(108)).questionnaire);
+  const i109 = await services.questionnaires.index(corrected109);
 
   /** Filled in, submitted by the CISO, reviewed and accepted by the assessor. */
   const accepted = async (agency: string, cycle: number, index: QuestionnaireIndex, profile: Profile, ciso: Actor) => {
@@ -131,7 +143,7 @@ export async function seedDemoAssessments(services: Services): Promise<void> {
   await services.reviews.rate(assessor, done, 'TEC-02', 'BP3', { rating: 'F', reason: '申覆補正後落實率達 97%' });
   await services.reviews.accept(assessor, done);
 
-  await services.audit.recordAlone({ actor: null, action: 'demo.seeded', subject: 'demo', after: { assessments: [a108, b108, draft, submitted, inReview, returned, done].length, id: randomUUID() } });
+  await services.audit.recordAlone({ actor: null, action: 'demo.seeded', subject: 'demo', after: { assessments: [a108, b108, early, draft, submitted, inReview, returned, done].length, id: randomUUID() } });
 }
 
 async function actor(services: Services, username: string): Promise<Actor> {

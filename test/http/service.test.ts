@@ -137,12 +137,19 @@ describe.each(databaseKinds)('demo data on $name', (kind) => {
       const agencies = (await first.app.inject({ method: 'GET', url: '/api/agencies', headers: { cookie: office } })).json<{ ministry: string; grades: Record<string, string> }[]>();
       expect(new Set(agencies.map((a) => a.grades['109'])).size).toBe(5);
       expect(new Set(agencies.map((a) => a.ministry)).size).toBeGreaterThanOrEqual(3);
-      const assessments = (await first.app.inject({ method: 'GET', url: '/api/assessments', headers: { cookie: office } })).json<{ id: string; status: string; cycle: number }[]>();
+      const assessments = (await first.app.inject({ method: 'GET', url: '/api/assessments', headers: { cookie: office } })).json<{ id: string; status: string; cycle: number; agency: string; questionnaire: string }[]>();
       expect(new Set(assessments.map((a) => a.status))).toEqual(new Set(['draft', 'submitted', 'in_review', 'returned', 'accepted']));
       const seals = await first.app.services.handle.db.selectFrom('sealedRecords').select(['recordSha256', 'revokedAt', 'supersededBy']).execute();
       expect(seals.filter((s) => s.revokedAt === null)).toHaveLength(3);
       expect(seals.filter((s) => s.supersededBy !== null)).toHaveLength(1);
-      const draft = assessments.find((a) => a.status === 'draft')!;
+      // 108 and 109 run on the corrected 1.1.0; one 109 draft was begun on 1.0.0 and moved by the office.
+      expect((await first.app.services.cycles.list()).map((c) => c.questionnaire)).toEqual(['isgm-108@1.0.0', 'isgm-108@1.0.0', 'isgm-108@1.1.0', 'isgm-109@1.1.0']);
+      expect(new Set(assessments.map((a) => a.questionnaire))).toEqual(new Set(['isgm-108@1.1.0', 'isgm-109@1.1.0']));
+      const moved = assessments.find((a) => a.agency === 'MOI-003')!;
+      expect(moved).toMatchObject({ status: 'draft', cycle: 109, questionnaire: 'isgm-109@1.1.0' });
+      const [move] = await first.app.services.audit.list({ limit: 1, subject: `assessment:${moved.id}`, action: 'assessment.move' });
+      expect(move).toMatchObject({ before: { questionnaire: 'isgm-109@1.0.0' }, after: { questionnaire: 'isgm-109@1.1.0' } });
+      const draft = assessments.find((a) => a.status === 'draft' && a.agency === 'MOI-001')!;
       const view = (await first.app.inject({ method: 'GET', url: `/api/assessments/${draft.id}`, headers: { cookie: office } })).json<{ answers: { unconfirmed: boolean }[]; evidence: unknown[]; scope: unknown[]; comments: unknown[] }>();
       expect(view.answers.some((a) => a.unconfirmed)).toBe(true);
       expect(view.evidence).toHaveLength(1);
