@@ -83,6 +83,10 @@ describe.each(databaseKinds)('moving a draft to another questionnaire version on
     const old = (await as('office', 'POST', '/api/assessments', { agency: 'MOEA-B', cycle: 109 })).json<{ id: string; questionnaire: string }>();
     expect(old.questionnaire).toBe('isgm-109@1.0.0');
     expect((await as('office', 'PATCH', '/api/cycles/109', { questionnaire: 'isgm-109@1.1.0' })).statusCode).toBe(200);
+    // Both versions are one cohort: the agency's 109 assessment on 1.0.0 is its one assessment of the cycle.
+    expect((await as('office', 'POST', '/api/assessments', { agency: 'MOEA-B', cycle: 109 })).statusCode).toBe(409);
+    const listed = (await as('office', 'GET', '/api/assessments?cycle=109')).json<{ agency: string; questionnaire: string }[]>();
+    expect(listed.map((a) => `${a.agency} ${a.questionnaire}`).sort()).toEqual(['MOEA-B isgm-109@1.0.0', 'MOI-A isgm-109@1.2.0']);
     const crosswalk = loadCatalog().crosswalks.find((c) => c.crosswalk.from === 'isgm-109@1.0.0' && c.crosswalk.to === 'isgm-109@1.1.0')!.crosswalk;
     const basePractices = crosswalk.indicators.filter((m) => m.from.indicator.startsWith('BP'));
     const plain = basePractices.filter((m) => m.to.length === 1 && !m.note && m.to[0]!.indicator === m.from.indicator);
