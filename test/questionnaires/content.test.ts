@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Indicator, LocalizedText, Questionnaire } from '../../src/domain/questionnaire.js';
 import type { Crosswalk } from '../../src/questionnaires/checks.js';
 import { compareVersions, loadCatalog } from '../../src/questionnaires/loader.js';
+import { score } from '../../src/domain/scoring.js';
+import { answerAll } from '../helpers/answers.js';
 import referenceIds from '../../src/questionnaires/reference-ids.json' with { type: 'json' };
 
 const catalog = loadCatalog();
@@ -312,5 +314,20 @@ describe('the 1.1.0 crosswalks', () => {
     expect(across.processes.find((p) => p.from === 'TEC-02')!.note).toBeDefined();
     const renameSentences = across.indicators.filter((m) => m.from.process === 'TEC-02' && /更名|renamed/u.test(`${m.note?.['zh-TW'] ?? ''}${m.note?.en ?? ''}`));
     expect(renameSentences).toHaveLength(0);
+  });
+});
+
+describe('calibration: an agency of 2020 that built no EDR, VANS or SBOM', () => {
+  it('reaches level 3 on isgm-109@1.1.0 with everything else F up to level 3 and NA (justified) on those practices', () => {
+    const loaded = catalog.questionnaires.get('isgm-109@1.1.0')!;
+    const later = /端點偵測及應變|EDR|弱點通報機制|VANS|軟體物料清單|SBOM/u;
+    const notBuilt = new Set(basePractices(q109c).filter(({ indicator: i }) => later.test(i.text['zh-TW'])).map(({ process, indicator }) => `${process}/${indicator.id}`));
+    const answers = answerAll(loaded, (p, i, level) => (level > 3 ? undefined : notBuilt.has(`${p}/${i}`) ? 'NA' : 'F')).map((a) => (a.rating === 'NA' ? { ...a, evidence: null, justification: '109 年度未建置，亦無主管機關書面要求' } : a));
+    const result = score(loaded, { answers, outOfScope: [] });
+    expect(result).toMatchObject({ level: 3, meetsTarget: true });
+    // Under 1.0.0 the reviewer's CLI run of the same agency gave level 2: TEC-02 fell to 1 on the EDR practice rated N.
+    const old = catalog.questionnaires.get('isgm-109@1.0.0')!;
+    const oldAnswers = answerAll(old, (p, i, level) => (level > 3 ? undefined : p === 'TEC-02' && i === 'BP6' ? 'N' : 'F'));
+    expect(score(old, { answers: oldAnswers, outOfScope: [] })).toMatchObject({ level: 2, meetsTarget: false });
   });
 });
