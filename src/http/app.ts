@@ -20,6 +20,8 @@ import reviewRoutes from './routes/api/review.js';
 import sessionRoutes from './routes/api/session.js';
 import userRoutes from './routes/api/users.js';
 import healthRoutes from './routes/health.js';
+import pages from './pages/plugin.js';
+import pageRoutes from './pages/routes/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -77,6 +79,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(reviewRoutes);
   await app.register(reportRoutes);
   await app.register(auditRoutes);
+  await app.register(pages);
+  await app.register(pageRoutes, { sessionSecret: config.sessionSecret, uploadMaxMb: config.uploadMaxMb });
   await app.ready();
   return app;
 }

@@ -157,6 +157,22 @@ export class AssessmentService {
     }));
   }
 
+  /**
+   * The list with each assessment's level as it stands: the agency's own (self) level until it is
+   * accepted, then the validated level of the sealed record. A list read, not audited per assessment.
+   */
+  async listWithLevels(actor: Actor, filter: { cycle?: number; agency?: string; status?: AssessmentState }) {
+    const rows = await this.list(actor, filter);
+    return Promise.all(
+      rows.map(async (row) => {
+        const seal = row.status === 'accepted' ? await this.seals.current(row.id) : undefined;
+        const results = seal ? seal.record : await this.results(await this.access.visible(actor, row.id));
+        const shown = row.status === 'accepted' ? results.validated : results.self;
+        return { ...row, level: shown.level, targetLevel: shown.targetLevel, meetsTarget: shown.meetsTarget };
+      }),
+    );
+  }
+
   /** The whole assessment; the read is audited. */
   async get(actor: Actor, id: string) {
     const a = await this.access.visible(actor, id);

@@ -33,6 +33,7 @@ export interface ErrorData {
   invalid_token: undefined;
   forbidden: undefined;
   cross_origin: undefined;
+  csrf: undefined;
   not_found: undefined;
   conflict: undefined;
   stale_revision: { current: CurrentAnswer | null };

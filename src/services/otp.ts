@@ -43,8 +43,9 @@ export const recoveryCodeHash = (code: string): string => createHash('sha256').u
 export class SecretBox {
   private readonly key: Buffer | null;
 
-  constructor(sessionSecret: string | null) {
-    this.key = sessionSecret ? Buffer.from(hkdfSync('sha256', sessionSecret, 'govsec-maturity', 'totp-secret', 32)) : null;
+  /** `purpose` keeps keys for different uses apart (TOTP secrets at rest, a login's pending second step). */
+  constructor(sessionSecret: string | null, purpose = 'totp-secret') {
+    this.key = sessionSecret ? Buffer.from(hkdfSync('sha256', sessionSecret, 'govsec-maturity', purpose, 32)) : null;
   }
 
   seal(plain: string): string {

@@ -12,6 +12,7 @@ import { databaseKinds } from '../helpers/databases.js';
 
 interface AssessmentView {
   id: string;
+  questionnaire: string;
   status: string;
   answers: AnswerView[];
   scope: { process: string; inScope: boolean }[];

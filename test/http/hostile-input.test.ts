@@ -300,7 +300,7 @@ describe('security headers', () => {
       expect(r.headers['content-security-policy'], r.body.slice(0, 80)).toBe("default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'");
       expect(r.headers['x-frame-options']).toBe('DENY');
       expect(r.headers['x-content-type-options']).toBe('nosniff');
-      expect(r.headers['referrer-policy']).toBe('no-referrer');
+      expect(r.headers['referrer-policy']).toBe('same-origin');
     }
   });
 });

@@ -16,6 +16,7 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   invalid_token: 401,
   forbidden: 403,
   cross_origin: 403,
+  csrf: 403,
   not_found: 404,
   conflict: 409,
   stale_revision: 409,

@@ -1,0 +1,11 @@
+// Every page route, in one scope whose errors are shown as pages (src/http/pages/plugin.ts).
+import type { FastifyInstance } from 'fastify';
+import { pageError } from '../plugin.js';
+import homePages from './home.js';
+import sessionPages from './session.js';
+
+export default async function pageRoutes(app: FastifyInstance, options: { sessionSecret: string; uploadMaxMb: number }) {
+  app.setErrorHandler(pageError);
+  await app.register(sessionPages, { sessionSecret: options.sessionSecret });
+  await app.register(homePages);
+}
