@@ -1,11 +1,15 @@
 // Every page route, in one scope whose errors are shown as pages (src/http/pages/plugin.ts).
 import type { FastifyInstance } from 'fastify';
 import { pageError } from '../plugin.js';
+import accountPages from './account.js';
 import homePages from './home.js';
+import officePages from './office.js';
 import sessionPages from './session.js';
 
 export default async function pageRoutes(app: FastifyInstance, options: { sessionSecret: string; uploadMaxMb: number }) {
   app.setErrorHandler(pageError);
   await app.register(sessionPages, { sessionSecret: options.sessionSecret });
   await app.register(homePages);
+  await app.register(officePages);
+  await app.register(accountPages);
 }
