@@ -43,7 +43,8 @@ describe('server', () => {
     const stopped = new Promise((resolve) => again.child.on('exit', resolve));
     again.child.kill('SIGTERM');
     await stopped;
-  });
+    // Two real processes, each compiling with tsx and the first seeding the demo: slow on a busy two-core machine.
+  }, 90_000);
 
   it('refuses to start with invalid configuration, naming the variable', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: packageRoot, env: { ...process.env, PORT: 'http' }, encoding: 'utf8' });

@@ -149,6 +149,8 @@ export interface AssessmentsTable {
   prefilledFrom: string | null;
   submittedAt: string | null;
   submittedBy: string | null;
+  /** JSON: the CISO's sign-off `{name, username, at, statement}` (docs/domain.md §5). */
+  signOff: string | null;
   acceptedAt: string | null;
   createdAt: string;
   updatedAt: string;

@@ -71,3 +71,20 @@ export const refuseEdit = (actor: Actor, a: Subject, edit: Edit): Refusal | null
 
 /** The states in which an edit of this kind is allowed (for the check made inside the write transaction). */
 export const statesAllowing = (edit: Edit): readonly AssessmentState[] => EDITS[edit].from;
+
+/**
+ * What the CISO confirms on submitting, shown in both languages; stored, with who and when, as the
+ * assessment's sign-off and sealed with it on acceptance.
+ */
+export const SIGN_OFF_STATEMENT = {
+  'zh-TW': '本人確認本自評內容經本機關查核屬實，所引用之紀錄均保存於本機關並可供評審員查閱。',
+  en: 'I confirm that the agency has checked this self-assessment and that it is true, and that every record it cites is kept by the agency and available to the assessor.',
+} as const;
+
+export interface SignOff {
+  /** The CISO's display name (their user name where they have none). */
+  name: string;
+  username: string;
+  at: string;
+  statement: { 'zh-TW': string; en: string };
+}

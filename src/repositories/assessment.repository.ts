@@ -4,7 +4,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { AnswersTable, AssessorRatingsTable, Database, EvidenceFilesTable, ScopeTable } from '../db/types.js';
 import type { AnswerRating, Rating } from '../domain/questionnaire.js';
 import type { Visibility } from '../domain/roles.js';
-import type { AssessmentState } from '../domain/workflow.js';
+import type { AssessmentState, SignOff } from '../domain/workflow.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -20,6 +20,7 @@ export interface AssessmentRecord {
   prefilledFrom: number | null;
   submittedAt: string | null;
   submittedBy: string | null;
+  signOff: SignOff | null;
   acceptedAt: string | null;
   createdAt: string;
   updatedAt: string;
@@ -161,6 +162,7 @@ function selectAssessments(db: Db) {
       'assessments.prefilledFrom',
       'assessments.submittedAt',
       'assessments.submittedBy',
+      'assessments.signOff',
       'assessments.acceptedAt',
       'assessments.createdAt',
       'assessments.updatedAt',
@@ -168,8 +170,9 @@ function selectAssessments(db: Db) {
 }
 
 type AssessmentRow = Awaited<ReturnType<ReturnType<typeof selectAssessments>['executeTakeFirstOrThrow']>>;
-const assessmentOf = ({ status, prefilledFrom, ...r }: AssessmentRow): AssessmentRecord => ({
+const assessmentOf = ({ status, prefilledFrom, signOff, ...r }: AssessmentRow): AssessmentRecord => ({
   ...r,
+  signOff: signOff === null ? null : (JSON.parse(signOff) as SignOff),
   state: status as AssessmentState,
   prefilledFrom: prefilledFrom === null ? null : Number(prefilledFrom),
 });
@@ -222,10 +225,10 @@ export async function listAssessments(db: Db, visibility: Visibility, f: Assessm
 }
 
 export async function insertAssessment(db: Db, a: Omit<AssessmentRecord, 'ministry'>): Promise<void> {
-  const { state, prefilledFrom, ...rest } = a;
+  const { state, prefilledFrom, signOff, ...rest } = a;
   await db
     .insertInto('assessments')
-    .values({ ...rest, status: state, prefilledFrom: prefilledFrom === null ? null : String(prefilledFrom) })
+    .values({ ...rest, status: state, prefilledFrom: prefilledFrom === null ? null : String(prefilledFrom), signOff: signOff === null ? null : JSON.stringify(signOff) })
     .execute();
 }
 
@@ -234,6 +237,7 @@ export interface AssessmentChanges {
   assessorId?: string | null;
   submittedAt?: string | null;
   submittedBy?: string | null;
+  signOff?: SignOff | null;
   acceptedAt?: string | null;
   questionnaire?: string;
   updatedAt: string;
@@ -245,10 +249,10 @@ export interface AssessmentChanges {
  * concurrent change of state waits for it or makes it fail, never slips past it.
  */
 export async function updateAssessmentIn(db: Db, id: string, inStates: readonly AssessmentState[], changes: AssessmentChanges): Promise<boolean> {
-  const { state, ...rest } = changes;
+  const { state, signOff, ...rest } = changes;
   const result = await db
     .updateTable('assessments')
-    .set({ ...rest, ...(state ? { status: state } : {}) })
+    .set({ ...rest, ...(state ? { status: state } : {}), ...(signOff !== undefined ? { signOff: signOff === null ? null : JSON.stringify(signOff) } : {}) })
     .where('id', '=', id)
     .where('status', 'in', inStates)
     .executeTakeFirst();

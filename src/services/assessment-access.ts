@@ -6,7 +6,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import type { IndexedProcess, QuestionnaireIndex } from '../domain/questionnaire.js';
 import { seesAssessment, type Actor } from '../domain/roles.js';
-import { TRANSITIONS, refuseEdit, refuseTransition, statesAllowing, type Edit, type Refusal, type Transition } from '../domain/workflow.js';
+import { EDITS, TRANSITIONS, TRANSITION_NAMES, refuseEdit, refuseTransition, statesAllowing, type Edit, type Refusal, type Transition } from '../domain/workflow.js';
 import { findAssessment, insertStateChange, updateAssessmentIn, type AssessmentChanges, type AssessmentRecord } from '../repositories/assessment.repository.js';
 import type { AuditService } from './audit.service.js';
 import { isoNow, type Clock } from './clock.js';
@@ -32,6 +32,13 @@ export class AssessmentAccess {
     const a = await findAssessment(db, id);
     if (!a || !seesAssessment(actor, a)) throw notFound(`no assessment ${id}`);
     return a;
+  }
+
+  /** What the actor may do to the assessment now, edit by edit and transition by transition: what a page offers. */
+  allowed(actor: Actor, a: AssessmentRecord): Record<Edit | Transition, boolean> {
+    const edits = Object.fromEntries((Object.keys(EDITS) as Edit[]).map((e) => [e, refuseEdit(actor, a, e) === null]));
+    const transitions = Object.fromEntries(TRANSITION_NAMES.map((t) => [t, refuseTransition(actor, a, t) === null]));
+    return { ...edits, ...transitions } as Record<Edit | Transition, boolean>;
   }
 
   /** 403 when the actor's role (or assignment) may not make this edit, 409 when the state does not allow it. */

@@ -9,7 +9,7 @@ import { carryAnswers, indicatorKey } from '../domain/crosswalk.js';
 import type { AnswerRating, QuestionnaireIndex } from '../domain/questionnaire.js';
 import { visibilityOf, type Actor, type Grade } from '../domain/roles.js';
 import { score, type ScoreResult } from '../domain/scoring.js';
-import type { AssessmentState } from '../domain/workflow.js';
+import { SIGN_OFF_STATEMENT, type AssessmentState } from '../domain/workflow.js';
 import { findAgency, gradesOf } from '../repositories/agency.repository.js';
 import * as repo from '../repositories/assessment.repository.js';
 import type { AssessmentParts, AssessmentRecord } from '../repositories/assessment.repository.js';
@@ -107,6 +107,7 @@ export class AssessmentService {
         prefilledFrom: input.prefillFrom ?? null,
         submittedAt: null,
         submittedBy: null,
+        signOff: null,
         acceptedAt: null,
         createdAt: at,
         updatedAt: at,
@@ -173,6 +174,11 @@ export class AssessmentService {
     );
   }
 
+  /** What the actor may do to the assessment now (src/domain/workflow.ts decides). */
+  async allowed(actor: Actor, id: string) {
+    return this.access.allowed(actor, await this.access.visible(actor, id));
+  }
+
   /** The whole assessment; the read is audited. */
   async get(actor: Actor, id: string) {
     const a = await this.access.visible(actor, id);
@@ -211,6 +217,7 @@ export class AssessmentService {
       prefilledFrom: a.prefilledFrom,
       submittedAt: a.submittedAt,
       submittedBy: a.submittedBy,
+      signOff: a.signOff,
       acceptedAt: a.acceptedAt,
       answers: [...byKey.values()].sort((x, y) => order(x.process, x.indicator) - order(y.process, y.indicator)),
       scope: parts.scope.map((s) => ({ process: s.process, inScope: s.inScope, justification: s.justification })),
@@ -276,12 +283,18 @@ export class AssessmentService {
 
   // ——— submission ———
 
-  /** The CISO signs off and submits; completeness is checked inside the transaction, on what it commits. */
-  async submit(actor: Actor, id: string) {
+  /**
+   * The CISO signs off — confirms SIGN_OFF_STATEMENT — and submits; the sign-off `{name, username, at,
+   * statement}` is stored with the assessment. Completeness is checked inside the transaction, on what it commits.
+   */
+  async submit(actor: Actor, id: string, input: { statement: boolean }) {
     const a = await this.access.visible(actor, id);
     const index = await this.access.index(a);
+    this.access.mayTransition(actor, a, 'submit');
+    if (input.statement !== true) throw invalid('the CISO must confirm the sign-off statement', [{ path: '/statement', message: `must be true: ${SIGN_OFF_STATEMENT.en}` }]);
+    const name = (await findUserById(this.db, actor.id))?.displayName ?? actor.username;
     return this.access.transition(actor, a, 'submit', {
-      changes: (at) => ({ submittedAt: at, submittedBy: actor.username }),
+      changes: (at) => ({ submittedAt: at, submittedBy: actor.username, signOff: { name, username: actor.username, at, statement: SIGN_OFF_STATEMENT } }),
       work: async (trx) => {
         const {
           parts,

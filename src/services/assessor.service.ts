@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { findAgency } from '../repositories/agency.repository.js';
-import { findQualification, findUserByUsername, upsertQualification } from '../repositories/user.repository.js';
+import { findQualification, findUserByUsername, listUsers, upsertQualification } from '../repositories/user.repository.js';
 import type { Actor } from '../domain/roles.js';
 import type { AuditService } from './audit.service.js';
 import { isoNow, type Clock } from './clock.js';
@@ -64,6 +64,21 @@ export class AssessorService {
       });
     });
     return { username, ...record };
+  }
+
+  /**
+   * For each assessment (its agency and cycle), the usernames of the active assessors that are qualified
+   * today and independent of it (isQualified, isIndependent): the ones an assignment accepts.
+   */
+  async qualifiedFor(assessments: readonly { agency: string; cycle: number }[]): Promise<string[][]> {
+    const today = isoNow(this.clock).slice(0, 10);
+    const qualified: Qualification[] = [];
+    for (const user of await listUsers(this.db)) {
+      if (user.role !== 'assessor' || !user.active) continue;
+      const record = await this.get(user.username).catch(() => undefined);
+      if (record && AssessorService.isQualified(record, today)) qualified.push(record);
+    }
+    return assessments.map((a) => qualified.filter((q) => AssessorService.isIndependent(q, a.agency, a.cycle)).map((q) => q.username));
   }
 
   /** Qualified on a date: certified on or before it and valid until on or after it. */

@@ -87,7 +87,7 @@ export async function seedDemoAssessments(services: Services): Promise<void> {
     const id = await make(agency, cycle);
     await fillIn(services, index, id, ciso, profile, { upTo: Math.max(index.targetLevel ?? 1, 3) });
     await services.reviews.assign(office, id, 'assessor');
-    await services.assessments.submit(ciso, id);
+    await services.assessments.submit(ciso, id, { statement: true });
     await services.reviews.review(assessor, id);
     return id;
   };
@@ -113,7 +113,7 @@ export async function seedDemoAssessments(services: Services): Promise<void> {
   const submitted = await make('MOI-002', 109);
   await fillIn(services, i109, submitted, moi2, 'steady', { upTo: 3 });
   await services.reviews.assign(office, submitted, 'assessor');
-  await services.assessments.submit(moi2, submitted);
+  await services.assessments.submit(moi2, submitted, { statement: true });
 
   // 109 in review, with assessor ratings and a finding.
   const moeaA = await cisoOf('MOEA-001');

@@ -5,6 +5,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import { canonicalJson } from '../domain/canonical-json.js';
 import type { Actor } from '../domain/roles.js';
+import type { SignOff } from '../domain/workflow.js';
 import type { ScoreResult } from '../domain/scoring.js';
 import { findAgency, gradesOf } from '../repositories/agency.repository.js';
 import * as repo from '../repositories/assessment.repository.js';
@@ -21,6 +22,8 @@ export interface SealedRecord {
   questionnaire: string;
   acceptedAt: string;
   ciso: { username: string; displayName: string | null; submittedAt: string | null };
+  /** The CISO's sign-off on submission; null for an assessment submitted before sign-offs were stored. */
+  signOff: SignOff | null;
   assessor: { username: string; displayName: string | null };
   self: ScoreResult;
   validated: ScoreResult;
@@ -73,6 +76,7 @@ export class SealService {
       questionnaire: a.questionnaire,
       acceptedAt,
       ciso: { username: a.submittedBy ?? '', displayName: ciso?.displayName ?? null, submittedAt: a.submittedAt },
+      signOff: a.signOff,
       assessor: { username: assessor.username, displayName: assessorUser?.displayName ?? null },
       self: results.self,
       validated: results.validated,

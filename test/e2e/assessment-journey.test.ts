@@ -84,7 +84,7 @@ describe.each(databaseKinds)('assessment journey on $name', (kind) => {
     await ok('office', { method: 'PUT', url: '/api/assignments', payload: { assessment: id, assessor: 'e2e.assessor' } });
 
     // The agency fills in: TEC-03 out of scope, an NA, levels 1–3 answered, one uploaded file.
-    const questionnaire = await ok<{ aspects: { processes: { id: string; indicators: { id: string }[] }[] }[]; attributes: { level: number; indicators: { id: string }[] }[] }>('e2e.agency', { method: 'GET', url: '/api/questionnaires/isgm-109?version=1.0.0' });
+    const questionnaire = await ok<{ aspects: { processes: { id: string; indicators: { id: string }[] }[] }[]; attributes: { level: number; indicators: { id: string }[] }[] }>('e2e.agency', { method: 'GET', url: '/api/questionnaires/isgm-109?version=1.1.0' });
     await ok('e2e.agency', { method: 'PUT', url: `/api/assessments/${id}/scope/TEC-03`, payload: { inScope: false, justification: '本署無自行或委外開發之資通系統' } });
     const processes = questionnaire.aspects.flatMap((a) => a.processes).filter((p) => p.id !== 'TEC-03');
     const generic = questionnaire.attributes.filter((a) => a.level >= 2 && a.level <= 3).flatMap((a) => a.indicators.map((i) => i.id));
@@ -116,12 +116,12 @@ describe.each(databaseKinds)('assessment journey on $name', (kind) => {
 
     // Only the CISO submits, and only when complete.
     await ok('e2e.agency', { method: 'PUT', url: `/api/assessments/${id}/answers/GOV-02/BP2`, payload: { rating: 'F', evidence: '', revision: 1 } });
-    expect((await as('e2e.agency', { method: 'POST', url: `/api/assessments/${id}/submit` })).statusCode).toBe(403);
-    const incomplete = await as('e2e.ciso', { method: 'POST', url: `/api/assessments/${id}/submit` });
+    expect((await as('e2e.agency', { method: 'POST', url: `/api/assessments/${id}/submit`, payload: { statement: true } })).statusCode).toBe(403);
+    const incomplete = await as('e2e.ciso', { method: 'POST', url: `/api/assessments/${id}/submit`, payload: { statement: true } });
     expect(incomplete.statusCode).toBe(422);
     expect(incomplete.json()).toMatchObject({ error: { code: 'incomplete', completeness: { missing: [] } }, completeness: { missing: [], missingEvidence: [{ process: 'GOV-02', indicator: 'BP2' }] } });
     await ok('e2e.agency', { method: 'PUT', url: `/api/assessments/${id}/answers/GOV-02/BP2`, payload: { rating: 'F', evidence: '人員配置表', revision: 2 } });
-    expect(await ok('e2e.ciso', { method: 'POST', url: `/api/assessments/${id}/submit` })).toEqual({ id, status: 'submitted' });
+    expect(await ok('e2e.ciso', { method: 'POST', url: `/api/assessments/${id}/submit`, payload: { statement: true } })).toEqual({ id, status: 'submitted' });
     expect((await as('e2e.agency', { method: 'PUT', url: `/api/assessments/${id}/answers/GOV-01/BP1`, payload: { rating: 'P', evidence: 'x', revision: 1 } })).statusCode).toBe(409);
 
     // The assessor opens the review, rates one answer, and returns the assessment with a comment.
@@ -141,7 +141,7 @@ describe.each(databaseKinds)('assessment journey on $name', (kind) => {
     view = await ok<AssessmentView>('e2e.agency', { method: 'GET', url: `/api/assessments/${id}` });
     expect(view.answers.find((a) => a.process === 'GOV-02' && a.indicator === 'BP1')!.assessor).toEqual({ rating: 'L', reason: '代理人指定未涵蓋全部職務', stale: true });
     expect(view.comments.map((c) => c.author)).toEqual(['e2e.assessor', 'e2e.agency']);
-    await ok('e2e.ciso', { method: 'POST', url: `/api/assessments/${id}/submit` });
+    await ok('e2e.ciso', { method: 'POST', url: `/api/assessments/${id}/submit`, payload: { statement: true } });
 
     // The assessor changes two ratings and overrides one attribute, with reasons, writes findings, accepts.
     await ok('e2e.assessor', { method: 'POST', url: `/api/assessments/${id}/review` });

@@ -34,7 +34,7 @@ describe.each(databaseKinds)('state changes racing edits on $name', (kind) => {
     const index = await t.app.services.questionnaires.index('isgm-109@1.0.0');
     const slots = index.processes.flatMap((p) => p.attributes[0]!.indicators.map((i) => ({ process: p.id, indicator: i.id }))).slice(0, 20);
     // N answers raise no process's level, so the submission never needs more of them (no target).
-    const writes = slots.map((s, i) => (i === 10 ? as('ciso', 'POST', `/api/assessments/${id}/submit`) : as('agency', 'PUT', `/api/assessments/${id}/answers/${s.process}/${s.indicator}`, { rating: 'N', revision: 0 })));
+    const writes = slots.map((s, i) => (i === 10 ? as('ciso', 'POST', `/api/assessments/${id}/submit`, { statement: true }) : as('agency', 'PUT', `/api/assessments/${id}/answers/${s.process}/${s.indicator}`, { rating: 'N', revision: 0 })));
     const responses = await Promise.all(writes);
     expect(responses[10]!.statusCode).toBe(200);
     const answerStatuses = responses.filter((_, i) => i !== 10).map((r) => r.statusCode);
@@ -49,7 +49,7 @@ describe.each(databaseKinds)('state changes racing edits on $name', (kind) => {
 
   it('accept racing 20 assessor ratings: every rating that got 200 is in the sealed record, none came after', async () => {
     const id = await draft(161);
-    expect((await as('ciso', 'POST', `/api/assessments/${id}/submit`)).statusCode).toBe(200);
+    expect((await as('ciso', 'POST', `/api/assessments/${id}/submit`, { statement: true })).statusCode).toBe(200);
     expect((await as('assessor', 'POST', `/api/assessments/${id}/review`)).statusCode).toBe(200);
     const index = await t.app.services.questionnaires.index('isgm-109@1.0.0');
     const slots = index.processes.flatMap((p) => p.attributes[0]!.indicators.map((i) => ({ process: p.id, indicator: i.id }))).slice(0, 20);

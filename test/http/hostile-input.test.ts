@@ -207,7 +207,7 @@ describe.each(databaseKinds)('hostile input on $name', (kind) => {
     const id = (await as(agency, 'POST', '/api/assessments', { payload: { agency: 'MOI-A', cycle: 150 } })).json<{ id: string }>().id;
     const ciso = await loginAs(t.app, 'ciso');
     expect((await as(office, 'PUT', '/api/assignments', { payload: { assessment: id, assessor: 'assessor' } })).statusCode).toBe(200);
-    expect((await as(ciso, 'POST', `/api/assessments/${id}/submit`)).statusCode).toBe(200);
+    expect((await as(ciso, 'POST', `/api/assessments/${id}/submit`, { payload: { statement: true } })).statusCode).toBe(200);
     expect((await as(assessor, 'POST', `/api/assessments/${id}/review`)).statusCode).toBe(200);
     expect((await as(assessor, 'POST', `/api/assessments/${id}/accept`)).statusCode).toBe(200);
     for (const who of [agency, ciso, assessor, office]) expect((await as(who, 'POST', `/api/assessments/${id}/comments`, { payload: { text: 'late' } })).statusCode).toBe(409);

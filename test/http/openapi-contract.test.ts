@@ -443,13 +443,13 @@ describe('OpenAPI contract on sqlite', () => {
   });
 
   it('submission: incomplete against a target level, complete without one', async () => {
-    const incomplete = await call(422, { method: 'POST', url: `/api/assessments/${ids.target}/submit`, who: 'ciso' });
+    const incomplete = await call(422, { method: 'POST', url: `/api/assessments/${ids.target}/submit`, who: 'ciso', payload: { statement: true } });
     expect(incomplete.json<{ completeness: { missing: unknown[] } }>().completeness.missing.length).toBeGreaterThan(0);
-    await call(403, { method: 'POST', url: `/api/assessments/${ids.reviewed}/submit`, who: 'agency' });
+    await call(403, { method: 'POST', url: `/api/assessments/${ids.reviewed}/submit`, who: 'agency', payload: { statement: true } });
     await call(200, { method: 'PUT', url: `/api/assessments/${ids.reviewed}/answers/GOV-01/BP1`, who: 'agency', payload: { rating: 'F', evidence: '資安政策', revision: 0 } });
-    await call(200, { method: 'POST', url: `/api/assessments/${ids.reviewed}/submit`, who: 'ciso' });
-    await call(200, { method: 'POST', url: `/api/assessments/${ids.returned}/submit`, who: 'ciso' });
-    await call(409, { method: 'POST', url: `/api/assessments/${ids.returned}/submit`, who: 'ciso' });
+    await call(200, { method: 'POST', url: `/api/assessments/${ids.reviewed}/submit`, who: 'ciso', payload: { statement: true } });
+    await call(200, { method: 'POST', url: `/api/assessments/${ids.returned}/submit`, who: 'ciso', payload: { statement: true } });
+    await call(409, { method: 'POST', url: `/api/assessments/${ids.returned}/submit`, who: 'ciso', payload: { statement: true } });
   });
 
   it('the review: assignment, ratings, decisions, findings, return, acceptance, reopening, verification', async () => {

@@ -74,8 +74,8 @@ describe.each(databaseKinds)('workflow rules on $name', (kind) => {
     expect((await post(assessor, `/api/assessments/${id}/review`)).statusCode).toBe(409);
     expect((await put(assessor, `/api/assessments/${id}/reviews/GOV-03/BP1`, { rating: 'P', reason: 'x' })).statusCode).toBe(409);
     expect((await post(office, `/api/assessments/${id}/reopen`, { reason: 'x' })).statusCode).toBe(409);
-    expect((await post(ciso, `/api/assessments/${id}/submit`)).statusCode).toBe(200);
-    expect((await post(ciso, `/api/assessments/${id}/submit`)).statusCode).toBe(409);
+    expect((await post(ciso, `/api/assessments/${id}/submit`, { statement: true })).statusCode).toBe(200);
+    expect((await post(ciso, `/api/assessments/${id}/submit`, { statement: true })).statusCode).toBe(409);
     expect((await put(agency, `/api/assessments/${id}/scope/GOV-01`, { inScope: false, justification: 'x' })).statusCode).toBe(409);
     expect((await post(assessor, `/api/assessments/${id}/accept`)).statusCode).toBe(409);
     expect((await post(assessor, `/api/assessments/${id}/review`)).statusCode).toBe(200);

@@ -7,7 +7,7 @@ import formbody from '@fastify/formbody';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { templatesDir } from '../../paths.js';
-import { ServiceError } from '../../services/errors.js';
+import { ServiceError, type ErrorCode } from '../../services/errors.js';
 import { STATUS_OF } from '../plugins/errors.js';
 import { isMessageKey, message, pickLanguage, type Language, type MessageKey } from './i18n.js';
 import { Views, type PageContext } from './view.js';
@@ -49,6 +49,13 @@ export function csrfHolds(request: FastifyRequest, fromForm?: string): boolean {
   const sent = fromForm ?? (typeof fromBody === 'string' ? fromBody : undefined) ?? (typeof fromHeader === 'string' ? fromHeader : undefined) ?? (typeof fromQuery === 'string' ? fromQuery : undefined);
   if (!cookie || !sent || cookie.length !== sent.length) return false;
   return timingSafeEqual(Buffer.from(cookie), Buffer.from(sent));
+}
+
+/** The error as a ServiceError with one of `codes` (one the page shows in place), or null (one to pass on). */
+export function expected(error: unknown, codes: readonly ErrorCode[]): ServiceError | null {
+  if (!(error instanceof ServiceError)) return null;
+  const code = error.code as ErrorCode;
+  return codes.includes(code) ? (error as ServiceError) : null;
 }
 
 /** Refuses a form post without this browser's CSRF token. */

@@ -46,6 +46,7 @@ export class Views {
     hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
     hbs.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
     hbs.registerHelper('not', (a: unknown) => !a);
+    hbs.registerHelper('lt', (a: number, b: number) => a < b);
     hbs.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));
     hbs.registerHelper('percent', (part: number, whole: number) => (whole > 0 ? Math.round((100 * part) / whole) : 0));
     hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));

@@ -3,7 +3,7 @@
 import { Type } from 'typebox';
 import { ANSWER_TEXT_LIMITS } from '../../domain/answers.js';
 import { ANSWER_RATINGS, RATINGS } from '../../domain/questionnaire.js';
-import { STATES } from '../../domain/workflow.js';
+import { SIGN_OFF_STATEMENT, STATES } from '../../domain/workflow.js';
 import { Nullable } from './common.js';
 
 export const Id = Type.Object({ id: Type.String({ maxLength: 64 }) });
@@ -71,6 +71,20 @@ export const Summary = Type.Object({
   updatedAt: Type.String(),
 });
 
+/** The CISO's sign-off on submission (docs/domain.md §5). */
+export const SignOff = Type.Object({
+  name: Type.String(),
+  username: Type.String(),
+  at: Type.String(),
+  statement: Type.Object({ 'zh-TW': Type.String(), en: Type.String() }),
+});
+
+/** What the CISO confirms on submitting: the statement shown in both languages (`SIGN_OFF_STATEMENT`). */
+export const SubmitBody = Type.Object(
+  { statement: Type.Literal(true, { description: `Confirms: “${SIGN_OFF_STATEMENT['zh-TW']}” / “${SIGN_OFF_STATEMENT.en}”` }) },
+  { additionalProperties: false },
+);
+
 export const Assessment = Type.Object({
   id: Type.String(),
   agency: Type.String(),
@@ -81,6 +95,7 @@ export const Assessment = Type.Object({
   prefilledFrom: Nullable(Type.Integer()),
   submittedAt: Nullable(Type.String()),
   submittedBy: Nullable(Type.String()),
+  signOff: Nullable(SignOff),
   acceptedAt: Nullable(Type.String()),
   answers: Type.Array(AnswerView),
   scope: Type.Array(Type.Object({ process: Type.String(), inScope: Type.Boolean(), justification: Nullable(Type.String()) })),

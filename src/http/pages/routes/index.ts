@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { pageError } from '../plugin.js';
 import accountPages from './account.js';
+import assessmentPages from './assessment.js';
 import homePages from './home.js';
 import officePages from './office.js';
 import sessionPages from './session.js';
@@ -10,6 +11,7 @@ export default async function pageRoutes(app: FastifyInstance, options: { sessio
   app.setErrorHandler(pageError);
   await app.register(sessionPages, { sessionSecret: options.sessionSecret });
   await app.register(homePages);
+  await app.register(assessmentPages, { uploadMaxMb: options.uploadMaxMb });
   await app.register(officePages);
   await app.register(accountPages);
 }

@@ -6,7 +6,7 @@ import { Type } from 'typebox';
 import { ANSWER_TEXT_LIMITS } from '../../../domain/answers.js';
 import { invalid } from '../../../services/errors.js';
 import { requireActor } from '../../plugins/auth.js';
-import { AnswerBody, AnswerView, Comment, CurrentAnswer, EvidenceFile, Id, IdProcess, IdProcessIndicator, OptionalText, Text, TransitionResult } from '../../schemas/assessment.js';
+import { AnswerBody, AnswerView, Comment, CurrentAnswer, EvidenceFile, Id, IdProcess, IdProcessIndicator, OptionalText, SubmitBody, Text, TransitionResult } from '../../schemas/assessment.js';
 import { ACCEPTED_TYPES } from '../../../services/evidence-types.js';
 import { BinaryField, ErrorBody, Nullable, binaryResponse, errorResponse, errors } from '../../schemas/common.js';
 import { ScoreResultSchema } from '../../schemas/result.js';
@@ -93,8 +93,9 @@ const answerRoutes: FastifyPluginAsyncTypebox<{ uploadMaxMb: number }> = async (
       schema: {
         tags: ['answers'],
         operationId: 'submitAssessment',
-        summary: 'The CISO signs off and submits; 422 with `completeness` when incomplete',
+        summary: 'The CISO signs off (`{statement: true}` confirms the statement; the sign-off is stored and sealed) and submits; 422 with `completeness` when incomplete',
         params: Id,
+        body: SubmitBody,
         response: {
           200: Type.With(TransitionResult, { description: 'Submitted' }),
           ...errors,
@@ -105,7 +106,7 @@ const answerRoutes: FastifyPluginAsyncTypebox<{ uploadMaxMb: number }> = async (
         },
       },
     },
-    (request) => assessments.submit(requireActor(request), request.params.id),
+    (request) => assessments.submit(requireActor(request), request.params.id, request.body),
   );
 
   // Multipart parsing (and its per-request hooks) only where a file is uploaded.
