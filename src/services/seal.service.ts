@@ -44,6 +44,10 @@ export interface VerificationView {
   agency: string;
   agencyName: string;
   cycle: number;
+  /** The questionnaire version it was accepted under, and the validated level against the target. */
+  questionnaire: string;
+  level: number;
+  targetLevel: number | null;
   acceptedAt: string;
   status: 'valid' | 'superseded';
   revokedAt?: string;
@@ -117,6 +121,9 @@ export class SealService {
       agency: record.agency.code,
       agencyName: record.agency.name,
       cycle: record.cycle,
+      questionnaire: record.questionnaire,
+      level: record.validated.level,
+      targetLevel: record.validated.targetLevel,
       acceptedAt: seal.acceptedAt,
       status: seal.revokedAt ? 'superseded' : 'valid',
       ...(seal.revokedAt ? { revokedAt: seal.revokedAt, reason: seal.revokedReason, supersededBy: seal.supersededBy } : {}),

@@ -484,7 +484,7 @@ describe('OpenAPI contract on sqlite', () => {
     const code = accepted.json<{ verificationCode: string }>().verificationCode;
     await call(409, { method: 'POST', url: `${base}/accept`, who: 'assessor' });
     await call(200, { method: 'GET', url: `/api/assessments/${ids.reviewed}/result`, who: 'ministry' });
-    expect((await call(200, { method: 'GET', url: `/api/reports/verify/${code}` })).json()).toMatchObject({ status: 'valid' });
+    expect((await call(200, { method: 'GET', url: `/api/reports/verify/${code}` })).json()).toMatchObject({ status: 'valid', questionnaire: expect.stringMatching(/^isgm-109@\d+\.\d+\.\d+$/) as string, level: expect.any(Number) as number });
     await call(404, { method: 'GET', url: `/api/reports/verify/${'0'.repeat(64)}` });
     await call(400, { method: 'GET', url: '/api/reports/verify/not-a-hash' });
 

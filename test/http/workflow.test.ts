@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, createCycleWithCohort, loginAs, seedPeople, useSeededApp } from '../helpers/app.js';
 import { databaseKinds } from '../helpers/databases.js';
+import { SIGN_OFF_STATEMENT } from '../../src/domain/workflow.js';
 
 describe.each(databaseKinds)('workflow rules on $name', (kind) => {
   const t = useSeededApp(kind, { UPLOAD_MAX_MB: '1' });
@@ -22,6 +23,7 @@ describe.each(databaseKinds)('workflow rules on $name', (kind) => {
   });
 
   const put = (cookie: string, url: string, payload: object) => t.app.inject({ method: 'PUT', url, headers: { cookie }, payload });
+  const get = (cookie: string, url: string) => t.app.inject({ method: 'GET', url, headers: { cookie } });
   const post = (cookie: string, url: string, payload?: object) => t.app.inject({ method: 'POST', url, headers: { cookie }, ...(payload ? { payload } : {}) });
 
   it('lets one of two simultaneous edits of an answer win and refuses the other with 409', async () => {
@@ -74,7 +76,15 @@ describe.each(databaseKinds)('workflow rules on $name', (kind) => {
     expect((await post(assessor, `/api/assessments/${id}/review`)).statusCode).toBe(409);
     expect((await put(assessor, `/api/assessments/${id}/reviews/GOV-03/BP1`, { rating: 'P', reason: 'x' })).statusCode).toBe(409);
     expect((await post(office, `/api/assessments/${id}/reopen`, { reason: 'x' })).statusCode).toBe(409);
+    // The CISO must confirm the statement: no body, false or a string are refused and change nothing.
+    for (const body of [undefined, { statement: false }, { statement: 'true' }, { statement: true, extra: 1 }]) {
+      const refused = await post(ciso, `/api/assessments/${id}/submit`, body);
+      expect(refused.statusCode, JSON.stringify(body)).toBe(400);
+    }
+    expect((await get(ciso, `/api/assessments/${id}`)).json()).toMatchObject({ status: 'draft', signOff: null });
     expect((await post(ciso, `/api/assessments/${id}/submit`, { statement: true })).statusCode).toBe(200);
+    const signed = (await get(ciso, `/api/assessments/${id}`)).json<{ signOff: { name: string; username: string; at: string; statement: { 'zh-TW': string; en: string } } }>();
+    expect(signed.signOff).toEqual({ name: 'ciso', username: 'ciso', at: expect.stringMatching(/^\d{4}-/) as string, statement: SIGN_OFF_STATEMENT });
     expect((await post(ciso, `/api/assessments/${id}/submit`, { statement: true })).statusCode).toBe(409);
     expect((await put(agency, `/api/assessments/${id}/scope/GOV-01`, { inScope: false, justification: 'x' })).statusCode).toBe(409);
     expect((await post(assessor, `/api/assessments/${id}/accept`)).statusCode).toBe(409);
@@ -84,6 +94,9 @@ describe.each(databaseKinds)('workflow rules on $name', (kind) => {
     expect(noReason.statusCode).toBe(400);
     expect((await put(assessor, `/api/assessments/${id}/reviews/scope/GOV-02`, { inScope: false })).statusCode).toBe(400);
     expect((await post(assessor, `/api/assessments/${id}/accept`)).statusCode).toBe(200);
+    // The sign-off is part of the sealed record.
+    const seal = await t.app.services.seals.current(id);
+    expect(seal!.record.signOff).toEqual(signed.signOff);
     expect((await post(assessor, `/api/assessments/${id}/return`, { comment: 'x' })).statusCode).toBe(409);
     expect((await put(office, '/api/assignments', { assessment: id, assessor: 'assessor' })).statusCode).toBe(409);
   });
