@@ -139,6 +139,21 @@ export class AssessmentService {
     return carryAnswers(answers, map ?? null, landsOn(target), slotIn(origin)).carried;
   }
 
+  /**
+   * The agency's answers of the previous cycle's accepted assessment, carried onto this assessment's
+   * questionnaire as pre-fill would carry them: what the assessor sees beside each answer. Empty where
+   * there is none or no crosswalk leads here.
+   */
+  async lastCycleAnswers(actor: Actor, id: string) {
+    const a = await this.access.visible(actor, id);
+    try {
+      return await this.prefillAnswers(a.agencyCode, a.cycleYear - 1, a.cycleYear, a.questionnaire);
+    } catch (error) {
+      if (error instanceof ServiceError && error.code === 'invalid_prefill') return [];
+      throw error;
+    }
+  }
+
   // ——— read ———
 
   async list(actor: Actor, filter: { cycle?: number; agency?: string; status?: AssessmentState }) {

@@ -27,7 +27,7 @@ const text = (value: string | undefined): string | null => (value === undefined 
 /** The flash a page shows after a redirect: `?done=<key>` names one of our own messages, nothing else. */
 function doneFlash(request: FastifyRequest) {
   const done = (request.query as { done?: string }).done;
-  const keys: Record<string, MessageKey> = { saved: 'common.saved', submitted: 'state.submitted', uploaded: 'common.saved', commented: 'common.saved', confirmed: 'common.saved' };
+  const keys: Record<string, MessageKey> = { saved: 'common.saved', submitted: 'state.submitted', uploaded: 'common.saved', commented: 'common.saved', confirmed: 'common.saved', accepted: 'state.accepted' };
   const k = done ? keys[done] : undefined;
   return k ? { kind: 'ok' as const, text: message(request.lang, k) } : null;
 }

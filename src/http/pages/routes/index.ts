@@ -5,6 +5,7 @@ import accountPages from './account.js';
 import assessmentPages from './assessment.js';
 import homePages from './home.js';
 import officePages from './office.js';
+import reviewPages from './review.js';
 import sessionPages from './session.js';
 
 export default async function pageRoutes(app: FastifyInstance, options: { sessionSecret: string; uploadMaxMb: number }) {
@@ -12,6 +13,7 @@ export default async function pageRoutes(app: FastifyInstance, options: { sessio
   await app.register(sessionPages, { sessionSecret: options.sessionSecret });
   await app.register(homePages);
   await app.register(assessmentPages, { uploadMaxMb: options.uploadMaxMb });
+  await app.register(reviewPages);
   await app.register(officePages);
   await app.register(accountPages);
 }
