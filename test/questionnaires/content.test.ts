@@ -129,21 +129,75 @@ describe.each(versions)('%s content', (_name, q) => {
 });
 
 describe('docs/content.md', () => {
-  it('names only base practices that exist, in the version of its column', async () => {
+  /** One markdown table: the section it stands in, its header cells and its rows of cells. */
+  interface Table { section: string; header: string[]; rows: string[][] }
+  const cellsOf = (line: string) => line.split('|').slice(1, -1).map((c) => c.trim());
+  async function tables(): Promise<Table[]> {
     const { readFile } = await import('node:fs/promises');
-    const text = await readFile(new URL('../../docs/content.md', import.meta.url), 'utf8');
-    const rows = text.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| duty') && !l.startsWith('| ---'));
-    expect(rows.length).toBeGreaterThan(30);
-    const ids = (q: Questionnaire) => new Set(basePractices(q).map(({ process, indicator }) => `${process}/${indicator.id}`));
-    const [in108, in109] = [ids(q108), ids(q109)];
-    for (const row of rows) {
-      const [, , col108 = '', col109 = ''] = row.split('|');
-      for (const [, id] of col108.matchAll(/`([A-Z]{3}-\d{2}\/BP\d+)`/g)) expect(in108.has(id!), `${id} (108) in: ${row.slice(0, 40)}`).toBe(true);
-      for (const [, id] of col109.matchAll(/`([A-Z]{3}-\d{2}\/BP\d+)`/g)) expect(in109.has(id!), `${id} (109) in: ${row.slice(0, 40)}`).toBe(true);
+    const lines = (await readFile(new URL('../../docs/content.md', import.meta.url), 'utf8')).split('\n');
+    const out: Table[] = [];
+    let section = '';
+    for (let i = 0; i < lines.length; i++) {
+      if (lines[i]!.startsWith('## ')) section = lines[i]!.slice(3);
+      if (!lines[i]!.startsWith('|')) continue;
+      const table: Table = { section, header: cellsOf(lines[i]!), rows: [] };
+      expect(lines[i + 1], `the line under ${lines[i]}`).toMatch(/^\| ---/);
+      for (i += 2; i < lines.length && lines[i]!.startsWith('|'); i++) table.rows.push(cellsOf(lines[i]!));
+      out.push(table);
     }
-    for (const duty of ['資通安全維護計畫', '資通安全長', '專責人員', '1 小時內', '稽核', '12 小時', '資安健診', '弱點掃描', '滲透測試', 'GCB', 'SOC', 'EDR', '第三方驗證', '營運持續演練', '委外廠商', 'SSDLC', 'ISAC']) {
-      expect(rows.some((r) => r.split('|')[1]!.includes(duty)), duty).toBe(true);
+    return out;
+  }
+  /** The section of practices for duties that came later (EDR, VANS, SBOM): every other table lists duties of the year. */
+  const NOT_A_DUTY = /^Not grade duties in 2019–2020/u;
+  const LATER = /端點偵測及應變|EDR|弱點通報機制|VANS/u;
+  const columns: [string, Questionnaire][] = [['isgm-108@1.1.0', q108c], ['isgm-109@1.1.0', q109c]];
+
+  it('names, in each column, only base practices of the 1.1.0 edition the column names, each with the start of its own text', async () => {
+    const all = await tables();
+    expect(all.flatMap((t) => t.rows).length).toBeGreaterThan(40);
+    const texts = (q: Questionnaire) => new Map(basePractices(q).map(({ process, indicator }) => [`${process}/${indicator.id}`, indicator.text['zh-TW']]));
+    for (const t of all) {
+      expect(t.header.slice(1), `columns of the table in ${t.section}`).toEqual(columns.map(([name]) => name));
+      for (const row of t.rows) {
+        expect(row, `${row[0]}: three cells`).toHaveLength(3);
+        columns.forEach(([name, q], c) => {
+          const cell = row[c + 1]!;
+          if (cell === '—') return;
+          const known = texts(q);
+          for (const entry of cell.split('<br>')) {
+            const m = /^`([A-Z]{3}-\d{2}\/BP\d+)` (.+)$/u.exec(entry);
+            expect(m, `${row[0]} (${name}): ${entry}`).not.toBeNull();
+            const [, id, text] = m!;
+            expect(known.has(id!), `${id} (${name}) in: ${row[0]}`).toBe(true);
+            expect(known.get(id!)!.startsWith(text!.replace(/…$/u, '')), `${id} (${name}): the text is not the start of its own`).toBe(true);
+          }
+        });
+      }
     }
+  });
+
+  it('lists the duties of the year, and puts EDR, VANS and SBOM only among the practices for later duties', async () => {
+    const all = await tables();
+    const duties = all.filter((t) => !NOT_A_DUTY.test(t.section)).flatMap((t) => t.rows);
+    const later = all.filter((t) => NOT_A_DUTY.test(t.section)).flatMap((t) => t.rows);
+    expect(later.length).toBeGreaterThan(0);
+    for (const duty of ['資通安全維護計畫', '實施情形', '資通安全長', '專責人員', '1 小時內', '36 小時', '1 個月內', '內部資通安全稽核', '12 小時', '3 小時', '資通安全健診',
+      '網站安全弱點檢測', '滲透測試', 'GCB', 'SOC', '資通安全防護', '第三方之驗證', '業務持續運作演練', '資安治理成熟度評估', '專業證照', '委外廠商', 'SSDLC', 'ISAC']) {
+      expect(duties.some((r) => r[0]!.includes(duty)), duty).toBe(true);
+    }
+    for (const row of duties) {
+      expect(row.join(' | '), 'a row of the duties of the year names EDR or VANS').not.toMatch(LATER);
+      expect(row[0], 'the 2021 form of the training duty').not.toMatch(/專職人員每人每年 ?12 ?小時/u);
+    }
+    for (const name of ['EDR', 'VANS', 'SBOM']) expect(later.some((r) => r[0]!.includes(name)), name).toBe(true);
+    // The protection duties (antivirus among them) are assessed in TEC-02/BP7 of both editions; BP4 is retired.
+    const protection = duties.find((r) => r[0]!.includes('資通安全防護'))!;
+    for (const duty of ['防毒', '網路防火牆', '電子郵件過濾', '入侵偵測及防禦', '應用程式防火牆', '進階持續性威脅']) expect(protection[0], duty).toContain(duty);
+    expect(protection.slice(1).every((c) => c.startsWith('`TEC-02/BP7`'))).toBe(true);
+    // The governance maturity self-assessment is a duty of the grade, assessed by GOV-01/BP6 in 109.
+    const selfAssessment = duties.find((r) => r[0]!.includes('資安治理成熟度評估'))!;
+    expect(all.find((t) => t.rows.includes(selfAssessment))!.section).toMatch(/分級辦法/u);
+    expect(selfAssessment[2]).toContain('`GOV-01/BP6`');
   });
 });
 

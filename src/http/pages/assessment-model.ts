@@ -34,6 +34,17 @@ function linkTo(q: Questionnaire, assessmentId: string, ref: { process: string; 
   return { ...ref, name: process?.name, href: `/assessments/${assessmentId}/processes/${ref.process}#ind-${ref.indicator.replace(/\./g, '-')}` };
 }
 
+/** The path to the target, one entry per process below it: its attributes still short, each with the indicators to raise. */
+function gapsByProcess(q: Questionnaire, assessmentId: string, gaps: ScoreResult['gaps']) {
+  const byProcess = new Map<string, { process: string; href: string; attributes: (ScoreResult['gaps'][number] & { links: ReturnType<typeof linkTo>[] })[] }>();
+  for (const g of gaps) {
+    const entry = byProcess.get(g.process) ?? { process: g.process, href: `/assessments/${assessmentId}/processes/${g.process}`, attributes: [] };
+    entry.attributes.push({ ...g, links: g.indicators.map((indicator) => linkTo(q, assessmentId, { process: g.process, indicator })) });
+    byProcess.set(g.process, entry);
+  }
+  return [...byProcess.values()];
+}
+
 export function overviewModel(q: Questionnaire, assessmentId: string, answers: readonly AnswerLike[], result: ScoreResult) {
   const answered = new Set(answers.filter((a) => a.rating !== null && !a.unconfirmed).map((a) => key(a.process, a.indicator)));
   const counted = levelsCounted(result.targetLevel);
@@ -58,7 +69,7 @@ export function overviewModel(q: Questionnaire, assessmentId: string, answers: r
   return {
     aspects,
     progress: { done, total },
-    gaps: result.gaps.map((g) => ({ ...g, links: g.indicators.map((indicator) => linkTo(q, assessmentId, { process: g.process, indicator })) })),
+    gaps: gapsByProcess(q, assessmentId, result.gaps),
     missing: result.completeness.missing.map((ref) => linkTo(q, assessmentId, ref)),
     missingEvidence: result.completeness.missingEvidence.map((ref) => linkTo(q, assessmentId, ref)),
   };
