@@ -72,6 +72,11 @@ export class QuestionnaireService {
     }
   }
 
+  /** The crosswalks in use, each as an edge from one version to another. */
+  edges(): readonly CrosswalkEdge[] {
+    return this.crosswalks;
+  }
+
   /** Where each indicator of `from` goes in `to`, composed along the shortest chain of crosswalks; undefined where none leads. */
   crosswalk(from: string, to: string): Map<string, Mapping> | undefined {
     const path = crosswalkPath(this.crosswalks, from, to);

@@ -1,5 +1,6 @@
 // Pre-filling a new assessment from the agency's accepted assessment of an earlier cycle, through the crosswalk.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { crosswalkPath } from '../../src/domain/crosswalk.js';
 import { loginAs, useSeededApp } from '../helpers/app.js';
 import { databaseKinds } from '../helpers/databases.js';
 
@@ -32,7 +33,8 @@ describe.each(databaseKinds)('pre-fill on $name', (kind) => {
     for (const [process, indicator, rating, evidence] of answers) {
       await db.insertInto('answers').values({ assessmentId: id, process, indicator, rating, evidence, note: null, justification: null, revision: 3, unconfirmed: 0, updatedAt: at, updatedBy: 'agency' }).execute();
     }
-    await db.updateTable('assessments').set({ status: 'accepted', acceptedAt: at }).where('id', '=', id).execute();
+    // Accepted under the published 108@1.0.0: pre-fill into 109@1.1.0 composes 108@1.0.0 → 108@1.1.0 → 109@1.1.0.
+    await db.updateTable('assessments').set({ status: 'accepted', acceptedAt: at, questionnaire: 'isgm-108@1.0.0' }).where('id', '=', id).execute();
   });
 
   it('carries answers through the crosswalk as unconfirmed until confirmed or changed', async () => {
@@ -40,6 +42,9 @@ describe.each(databaseKinds)('pre-fill on $name', (kind) => {
     expect(created.statusCode, created.body).toBe(201);
     const { id, answers, prefilledFrom } = created.json<{ id: string; answers: Answer[]; prefilledFrom: number }>();
     expect(prefilledFrom).toBe(108);
+    expect(created.json<{ questionnaire: string }>().questionnaire).toBe('isgm-109@1.1.0');
+    // The chain runs through the corrected 108 edition first, as docs/domain.md §3 says.
+    expect(crosswalkPath([...t.app.services.questionnaires.edges()], 'isgm-108@1.0.0', 'isgm-109@1.1.0')!.map((e) => e.to)).toEqual(['isgm-108@1.1.0', 'isgm-109@1.1.0']);
     const carried = Object.fromEntries(answers.map((a) => [`${a.process}/${a.indicator}`, a]));
     // 108 BP1 (F) and BP2 (L) merged into 109 BP1: the lower rating and both evidence texts.
     expect(carried['DET-01/BP1']).toMatchObject({ rating: 'L', evidence: '監控清單\n日誌集中', unconfirmed: true, revision: 1 });
