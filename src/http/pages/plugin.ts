@@ -64,7 +64,7 @@ export function requireCsrf(request: FastifyRequest, fromForm?: string): void {
 }
 
 /** The assets the pages load, served by the app itself (no CDN). */
-const ASSETS: Record<string, string> = { 'app.css': 'text/css; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8' };
+const ASSETS: Record<string, string> = { 'app.css': 'text/css; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8', 'favicon.svg': 'image/svg+xml' };
 
 export default fp(
   async (app) => {

@@ -163,7 +163,12 @@ export default async function assessmentPages(app: FastifyInstance, options: { u
     } catch (thrown) {
       const error = expected(thrown, ['incomplete', 'conflict', 'invalid_input']);
       if (!error) throw thrown;
-      return showOverview(request, reply, id, { flash: { kind: 'error', text: `${message(request.lang, error.code === 'conflict' ? 'error.409' : 'error.422')} ${error.message}` } }, error.code === 'conflict' ? 409 : 422);
+      // What is missing, said in the page's language (the service's message is English).
+      const missing = error.code === 'incomplete' ? (error as ServiceError<'incomplete'>).data?.completeness : undefined;
+      const text = missing
+        ? message(request.lang, 'overview.submit.incomplete').replace('{missing}', String(missing.missing.length)).replace('{evidence}', String(missing.missingEvidence.length))
+        : `${message(request.lang, error.code === 'conflict' ? 'error.409' : 'error.422')} ${error.message}`;
+      return showOverview(request, reply, id, { flash: { kind: 'error', text } }, error.code === 'conflict' ? 409 : 422);
     }
     return reply.redirect(`/assessments/${id}?done=submitted`, 303);
   });
