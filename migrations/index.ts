@@ -5,10 +5,12 @@ import * as m0001 from './0001_accounts_agencies_cycles.js';
 import * as m0002 from './0002_assessments.js';
 import * as m0003 from './0003_two_factor.js';
 import * as m0004 from './0004_sign_off.js';
+import * as m0005 from './0005_reports.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_accounts_agencies_cycles': m0001,
   '0002_assessments': m0002,
   '0003_two_factor': m0003,
   '0004_sign_off': m0004,
+  '0005_reports': m0005,
 };

@@ -27,6 +27,8 @@ export interface Config {
   trustProxy: boolean;
   /** `auto`: the session cookie is Secure when the request came over HTTPS (by TRUST_PROXY's rule). */
   cookieSecure: CookieSecure;
+  /** The address people reach the service at: sealed reports print `<publicUrl>/verify` in their footer. */
+  publicUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -67,8 +69,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('SESSION_SECRET', 'must be at least 32 characters long');
   }
   const authorityName = env.AUTHORITY_NAME?.trim() || '行政院資通安全處';
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const publicUrl = (env.PUBLIC_URL?.trim() || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(publicUrl)) throw new ConfigError('PUBLIC_URL', `must be an http(s) address without a query, not "${publicUrl}"`);
   return {
-    port: integer(env, 'PORT', 3000, 0, 65535),
+    port,
     host,
     databaseUrl,
     demo: oneOf(env, 'DEMO', ['0', '1', 'true', 'false'], '1') === '1' || env.DEMO === 'true',
@@ -83,5 +88,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlDays: integer(env, 'TOKEN_TTL_DAYS', 90, 1, 3650),
     trustProxy: ['1', 'true'].includes(oneOf(env, 'TRUST_PROXY', ['0', '1', 'true', 'false'], 'false')),
     cookieSecure: oneOf(env, 'COOKIE_SECURE', ['auto', 'true', 'false'], 'auto'),
+    publicUrl,
   };
 }

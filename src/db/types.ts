@@ -261,6 +261,18 @@ export interface SealedRecordsTable {
   supersededBy: string | null;
 }
 
+/** A findings report as rendered for a sealed record (docs/domain.md §6), stored and served as stored. */
+export interface StoredReportsTable {
+  verificationCode: string;
+  assessmentId: string;
+  lang: string;
+  part: string;
+  sha256: string;
+  size: number;
+  content: Buffer;
+  createdAt: string;
+}
+
 export interface AssessmentTables {
   assessments: AssessmentsTable;
   answers: AnswersTable;
@@ -273,6 +285,7 @@ export interface AssessmentTables {
   evidenceFiles: EvidenceFilesTable;
   stateChanges: StateChangesTable;
   sealedRecords: SealedRecordsTable;
+  storedReports: StoredReportsTable;
 }
 
 export type Assessment = Selectable<AssessmentsTable>;

@@ -44,6 +44,7 @@ export const AUDIT_ACTIONS = [
   'comment.add',
   'evidence.add',
   'evidence.read',
+  'report.read',
   'sheet.export',
   'sheet.import',
   'assessor-rating.put',

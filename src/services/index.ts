@@ -17,6 +17,7 @@ import { CycleService } from './cycle.service.js';
 import { seedDemo, type DemoUser } from './demo.service.js';
 import { EvidenceService } from './evidence.service.js';
 import { QuestionnaireService } from './questionnaire.service.js';
+import { ReportService } from './report.service.js';
 import { ReviewService } from './review.service.js';
 import { SealService } from './seal.service.js';
 import { SheetService } from './sheet.service.js';
@@ -31,6 +32,7 @@ export interface Services {
   evidence: EvidenceService;
   reviews: ReviewService;
   seals: SealService;
+  reports: ReportService;
   sheets: SheetService;
   accounts: AccountsService;
   agencies: AgencyService;
@@ -40,7 +42,7 @@ export interface Services {
 }
 
 /** Every service of one running app over one database, sharing one clock (tests may pass their own). */
-export function createServices(handle: DatabaseHandle, config: Pick<Config, 'sessionHours' | 'uploadMaxMb' | 'tokenTtlDays' | 'twoFactor' | 'sessionSecret' | 'sessionSecretGenerated' | 'passwordHashCost'>, clock: Clock = systemClock): Services {
+export function createServices(handle: DatabaseHandle, config: Pick<Config, 'sessionHours' | 'uploadMaxMb' | 'tokenTtlDays' | 'twoFactor' | 'sessionSecret' | 'sessionSecretGenerated' | 'passwordHashCost' | 'publicUrl'>, clock: Clock = systemClock): Services {
   const { db } = handle;
   const audit = new AuditService(db, clock);
   const questionnaires = new QuestionnaireService(db, clock);
@@ -49,6 +51,7 @@ export function createServices(handle: DatabaseHandle, config: Pick<Config, 'ses
   const seals = new SealService(db);
   const assessments = new AssessmentService(db, access, questionnaires, seals, audit, clock);
   const answers = new AnswerService(access, audit);
+  const reports = new ReportService(db, access, questionnaires, seals, audit, clock, `${config.publicUrl}/verify`);
   const assignedAgencies = async (actor: Actor) => (await assessments.list(actor, {})).map((a) => a.agency);
   return {
     handle,
@@ -58,7 +61,8 @@ export function createServices(handle: DatabaseHandle, config: Pick<Config, 'ses
     assessments,
     answers,
     evidence: new EvidenceService(db, access, audit, config.uploadMaxMb * 1024 * 1024),
-    reviews: new ReviewService(db, access, assessors, seals, audit, clock),
+    reviews: new ReviewService(db, access, assessors, seals, reports, audit, clock),
+    reports,
     seals,
     sheets: new SheetService(db, access, answers, audit),
     accounts: new AccountsService(db, { sessionHours: config.sessionHours, tokenTtlDays: config.tokenTtlDays, passwordHashCost: config.passwordHashCost, twoFactor: config.twoFactor, sessionSecret: config.sessionSecretGenerated ? null : config.sessionSecret, issuer: 'govsec-maturity' }, audit, clock),

@@ -15,6 +15,7 @@ import { AssessorService } from './assessor.service.js';
 import type { AuditService } from './audit.service.js';
 import { isoNow, type Clock } from './clock.js';
 import { invalid, notFound } from './errors.js';
+import type { ReportService } from './report.service.js';
 import type { SealService } from './seal.service.js';
 
 export class ReviewService {
@@ -23,6 +24,7 @@ export class ReviewService {
     private readonly access: AssessmentAccess,
     private readonly assessors: AssessorService,
     private readonly seals: SealService,
+    private readonly reports: ReportService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -159,6 +161,8 @@ export class ReviewService {
         return { verificationCode, level: results.validated.level, score: results.validated.score };
       },
     });
+    // The reports are rendered from the sealed record once the acceptance has committed, never inside it.
+    this.reports.afterAcceptance(id);
     return { ...result, ...sealed! };
   }
 

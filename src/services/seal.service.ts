@@ -6,11 +6,14 @@ import type { Database } from '../db/types.js';
 import { canonicalJson } from '../domain/canonical-json.js';
 import type { Actor } from '../domain/roles.js';
 import type { SignOff } from '../domain/workflow.js';
+import { assessorChangesOf, type AssessorChanges } from '../domain/assessor-changes.js';
 import type { ScoreResult } from '../domain/scoring.js';
 import { findAgency, gradesOf } from '../repositories/agency.repository.js';
 import * as repo from '../repositories/assessment.repository.js';
 import type { AssessmentParts, AssessmentRecord } from '../repositories/assessment.repository.js';
 import { lockAuditHead } from '../repositories/audit.repository.js';
+import { findStoredReportByHash } from '../repositories/report.repository.js';
+import type { ReportLanguage, ReportPart } from './report.service.js';
 import { findUserById, findUserByUsername } from '../repositories/user.repository.js';
 import { notFound } from './errors.js';
 import type { Results } from './assessment.service.js';
@@ -27,12 +30,10 @@ export interface SealedRecord {
   assessor: { username: string; displayName: string | null };
   self: ScoreResult;
   validated: ScoreResult;
+  /** The agency's own scope declarations (out-of-scope processes with their justification). */
+  scope: { process: string; inScope: boolean; justification: string | null }[];
   findings: { process: string; text: string }[];
-  assessorChanges: {
-    ratings: { process: string; indicator: string; agencyRating: string | null; rating: string; reason: string | null; stale: boolean }[];
-    scope: { process: string; inScope: boolean; reason: string }[];
-    overrides: { process: string; attribute: string; computedRating: string | null; rating: string; reason: string }[];
-  };
+  assessorChanges: AssessorChanges;
   /** The audit chain's head when the acceptance committed (the entry just before the acceptance's own). */
   auditHead: string;
 }
@@ -53,6 +54,8 @@ export interface VerificationView {
   revokedAt?: string;
   reason?: string | null;
   supersededBy?: string | null;
+  /** Which stored report the hash is, when it is one. */
+  document?: { lang: ReportLanguage; part: ReportPart };
 }
 
 export class SealService {
@@ -71,8 +74,6 @@ export class SealService {
       a.submittedBy ? findUserByUsername(trx, a.submittedBy) : Promise.resolve(undefined),
       findUserById(trx, assessor.id),
     ]);
-    const agencyRating = new Map(parts.answers.map((x) => [`${x.process}/${x.indicator}`, x.unconfirmed ? null : x.rating]));
-    const computed = new Map(results.self.processes.flatMap((p) => p.attributes.map((x) => [`${p.id}/${x.id}`, x.rating] as const)));
     const record: SealedRecord = {
       assessment: a.id,
       agency: { code: a.agencyCode, name: agency?.name ?? a.agencyCode, grade: grades.get(a.agencyCode)?.[String(a.cycleYear)] ?? null, ministry: agency?.ministry ?? '' },
@@ -84,12 +85,9 @@ export class SealService {
       assessor: { username: assessor.username, displayName: assessorUser?.displayName ?? null },
       self: results.self,
       validated: results.validated,
+      scope: parts.scope.map((s) => ({ process: s.process, inScope: s.inScope, justification: s.justification })),
       findings: parts.findings.map((f) => ({ process: f.process, text: f.text })),
-      assessorChanges: {
-        ratings: parts.assessorRatings.map((r) => ({ process: r.process, indicator: r.indicator, agencyRating: agencyRating.get(`${r.process}/${r.indicator}`) ?? null, rating: r.rating, reason: r.reason, stale: r.stale })),
-        scope: parts.scopeDecisions.map((d) => ({ process: d.process, inScope: d.inScope, reason: d.reason })),
-        overrides: parts.overrides.map((o) => ({ process: o.process, attribute: o.attribute, computedRating: computed.get(`${o.process}/${o.attribute}`) ?? null, rating: o.rating, reason: o.reason })),
-      },
+      assessorChanges: assessorChangesOf(parts, results.self),
       auditHead,
     };
     const verificationCode = verificationCodeOf(record);
@@ -112,10 +110,15 @@ export class SealService {
     return seal && { record: JSON.parse(seal.record) as SealedRecord, verificationCode: seal.verificationCode };
   }
 
-  /** What a verification code belongs to, and whether a reopening superseded it. */
-  async verify(code: string): Promise<VerificationView> {
-    const seal = await repo.findSealByVerificationCode(this.db, code.toLowerCase());
-    if (!seal) throw notFound('no sealed record has this verification code');
+  /**
+   * What a hash belongs to — a sealed record's verification code, or the SHA-256 of one of its stored
+   * reports — and whether a reopening superseded it.
+   */
+  async verify(hash: string): Promise<VerificationView> {
+    const code = hash.toLowerCase();
+    const report = await findStoredReportByHash(this.db, code);
+    const seal = await repo.findSealByVerificationCode(this.db, report ? report.verificationCode : code);
+    if (!seal) throw notFound('no sealed record or stored report has this hash');
     const record = JSON.parse(seal.record) as SealedRecord;
     return {
       agency: record.agency.code,
@@ -127,6 +130,7 @@ export class SealService {
       acceptedAt: seal.acceptedAt,
       status: seal.revokedAt ? 'superseded' : 'valid',
       ...(seal.revokedAt ? { revokedAt: seal.revokedAt, reason: seal.revokedReason, supersededBy: seal.supersededBy } : {}),
+      ...(report ? { document: { lang: report.lang as ReportLanguage, part: report.part as ReportPart } } : {}),
     };
   }
 }

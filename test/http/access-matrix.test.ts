@@ -76,6 +76,7 @@ const assessmentRows: Row[] = (['own', 'other'] as const).flatMap((target): Row[
   { route: 'POST /api/assessments/:id/accept', target, state: 'in_review', request: (_w, _n, f) => ({ method: 'POST', url: `/api/assessments/${idOf(f, target)}/accept` }), expect: onAssessment(target, { assessor: 200 }, ASSESSOR) },
   { route: 'POST /api/assessments/:id/reopen', target, state: 'accepted', request: (_w, _n, f) => ({ method: 'POST', url: `/api/assessments/${idOf(f, target)}/reopen`, body: { reason: 'appeal upheld' } }), expect: onAssessment(target, { office: 200 }, ['office']) },
   { route: 'POST /api/assessments/:id/questionnaire', target, request: (_w, _n, f) => ({ method: 'POST', url: `/api/assessments/${idOf(f, target)}/questionnaire`, body: { questionnaire: 'isgm-109@1.2.0' } }), expect: onAssessment(target, { office: 200 }, ['office']) },
+  { route: 'GET /api/assessments/:id/report.pdf', target, request: (_w, _n, f) => ({ method: 'GET', url: `/api/assessments/${idOf(f, target)}/report.pdf` }), expect: onAssessment(target, { agency: 200, ciso: 200, assessor: 200, ministry: 200, office: 200 }, ALL_ROLES) },
   { route: 'GET /api/assessments/:id/sheet', target, request: (_w, _n, f) => ({ method: 'GET', url: `/api/assessments/${idOf(f, target)}/sheet` }), expect: onAssessment(target, { agency: 200, ciso: 200, assessor: 200, ministry: 200, office: 200 }, ALL_ROLES) },
   {
     route: 'PUT /api/assessments/:id/sheet',

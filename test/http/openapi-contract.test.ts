@@ -431,6 +431,11 @@ describe('OpenAPI contract on sqlite', () => {
   });
 
   it('the offline sheet: download and upload', async () => {
+    // The findings report: a live DRAFT of an open assessment, as a PDF.
+    const report = await call(200, { method: 'GET', url: `/api/assessments/${ids.draft}/report.pdf?lang=en&part=main`, who: 'agency' });
+    expect(report.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    await call(400, { method: 'GET', url: `/api/assessments/${ids.draft}/report.pdf?lang=fr`, who: 'agency' });
+    await call(404, { method: 'GET', url: `/api/assessments/${ids.draft}/report.pdf`, who: 'assessor' });
     const sheet = await call(200, { method: 'GET', url: `/api/assessments/${ids.draft}/sheet`, who: 'agency' });
     expect(sheet.headers['content-type']).toBe(XLSX);
     expect(sheet.rawPayload.subarray(0, 2).toString()).toBe('PK');

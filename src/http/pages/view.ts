@@ -41,6 +41,10 @@ export class Views {
     hbs.registerHelper('date', function (value: string | null, options: Handlebars.HelperOptions) {
       return formatDate(value, rootOf(options).lang, options.hash.time === true);
     });
+    // Punctuation written into the templates follows the page's language: full-width in Chinese.
+    hbs.registerHelper('colon', (options: Handlebars.HelperOptions) => (rootOf(options).lang === 'zh-TW' ? '：' : ': '));
+    hbs.registerHelper('lp', (options: Handlebars.HelperOptions) => (rootOf(options).lang === 'zh-TW' ? '（' : ' ('));
+    hbs.registerHelper('rp', (options: Handlebars.HelperOptions) => (rootOf(options).lang === 'zh-TW' ? '）' : ')'));
     hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     hbs.registerHelper('ne', (a: unknown, b: unknown) => a !== b);
     hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));

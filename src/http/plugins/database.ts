@@ -15,8 +15,12 @@ declare module 'fastify' {
 export default fp<{ config: Config; clock?: Clock }>(
   async (app, { config, clock }) => {
     const handle = openDatabase(config.databaseUrl);
-    app.addHook('onClose', () => handle.close());
     const services = createServices(handle, config, clock);
+    // Reports still rendering after an acceptance finish and are stored before the database closes.
+    app.addHook('onClose', async () => {
+      await services.reports.settled();
+      await handle.close();
+    });
     app.decorate('services', services);
     app.decorate('startup', await prepareDatabase(services, { demo: config.demo }));
   },
