@@ -1,6 +1,6 @@
 // Commands that work on the service's database (DATABASE_URL): migrate, import-agencies, create-user,
 // audit-verify and backup.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadConfig } from '../config.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
 import { ROLES, type Role } from '../domain/roles.js';
@@ -8,6 +8,7 @@ import { decodeUtf8 } from '../domain/text.js';
 import { backupDatabase } from '../services/backup.service.js';
 import { verifyAudit } from '../services/audit.service.js';
 import { ServiceError } from '../services/errors.js';
+import { REPORT_LANGUAGES, REPORT_PARTS, type ReportLanguage, type ReportPart } from '../services/report.service.js';
 import { createServices, prepareDatabase, type Services } from '../services/index.js';
 import { CliError, parse, type Command } from './shared.js';
 
@@ -124,5 +125,27 @@ export const moveQuestionnaire: Command = async (args, io, env) => {
   const moved = await withServices(env, (services) => services.assessments.moveQuestionnaire(CLI_ACTOR, values.assessment!, values.to!));
   const unconfirmed = moved.answers.filter((x) => x.unconfirmed).length;
   io.stdout(`moved assessment ${moved.id} to ${moved.questionnaire}: ${moved.answers.length} answers carried, ${unconfirmed} of them to confirm\n`);
+  return 0;
+};
+
+/**
+ * `report --assessment <id> [--lang en] [--part annex] -o <file.pdf>`: the findings report as the office
+ * gets it (stored once accepted, a live DRAFT before), written to a file; the download is audited.
+ */
+export const report: Command = async (args, io, env) => {
+  const { values } = parse({ args, options: { assessment: { type: 'string' }, lang: { type: 'string' }, part: { type: 'string' }, output: { type: 'string', short: 'o' } } });
+  const usage = 'report --assessment <id> [--lang zh-TW|en] [--part main|annex] -o <file.pdf>';
+  if (!values.assessment || !values.output) throw new CliError([usage]);
+  const lang = values.lang ?? 'zh-TW';
+  const part = values.part ?? 'main';
+  if (!(REPORT_LANGUAGES as readonly string[]).includes(lang)) throw new CliError([`--lang must be one of ${REPORT_LANGUAGES.join(', ')}, not "${lang}"`, usage]);
+  if (!(REPORT_PARTS as readonly string[]).includes(part)) throw new CliError([`--part must be one of ${REPORT_PARTS.join(', ')}, not "${part}"`, usage]);
+  const made = await withServices(env, async (services) => {
+    const r = await services.reports.report(CLI_ACTOR, values.assessment!, { lang: lang as ReportLanguage, part: part as ReportPart });
+    await services.reports.settled();
+    return r;
+  });
+  writeFileSync(values.output, made.bytes);
+  io.stdout(`wrote ${values.output}: ${made.sealed ? 'sealed' : 'DRAFT'} ${part} report in ${lang}, ${made.bytes.length} bytes, SHA-256 ${made.sha256}\n`);
   return 0;
 };

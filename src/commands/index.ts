@@ -13,7 +13,7 @@ import {
   validateFolder,
 } from '../questionnaires/loader.js';
 import { checkAnswersDocumentShape } from '../questionnaires/validator.js';
-import { auditVerify, backup, createUser, importAgencies, migrate, moveQuestionnaire } from './database.js';
+import { auditVerify, backup, createUser, importAgencies, migrate, moveQuestionnaire, report } from './database.js';
 import { CliError, parse, type CliIo, type Command } from './shared.js';
 
 export type { CliIo } from './shared.js';
@@ -40,6 +40,8 @@ Commands:
   move-questionnaire --assessment <id> --to <id@version>
                                         move a draft to another version of its questionnaire
                                         through the crosswalks
+  report --assessment <id> [--lang en] [--part annex] -o <file.pdf>
+                                        the findings report (stored once accepted, a DRAFT before)
   help                                  this text
 
 Roles: agency, ciso, assessor, ministry, office.
@@ -126,6 +128,7 @@ const commands: Record<string, Command> = {
   'audit-verify': auditVerify,
   backup,
   'move-questionnaire': moveQuestionnaire,
+  report,
   help: (_args, io) => {
     io.stdout(HELP);
     return 0;

@@ -4,11 +4,12 @@
 // a reopening, with the live DRAFT served again. Every download is audited.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loginAs, useSeededApp } from '../helpers/app.js';
+import { runCli } from '../helpers/cli.js';
 import { databaseKinds } from '../helpers/databases.js';
 
 const hasPdftotext = (() => {
@@ -95,10 +96,24 @@ describe.skipIf(!hasPdftotext).each(databaseKinds)('findings reports on $name', 
     expect(text).toContain(verificationCode);
     expect(text).toContain('計畫未涵蓋全部應辦事項');
     // Either hash verifies, and the PDF's names the document.
-    const byCode = (await t.app.inject({ method: 'GET', url: `/api/reports/verify/${verificationCode}` })).json();
+    const byCode = (await t.app.inject({ method: 'GET', url: `/api/reports/verify/${verificationCode}` })).json<unknown>();
     expect(byCode).toMatchObject({ agency: 'MOI-A', cycle: 109, status: 'valid', questionnaire: 'isgm-109@1.1.0' });
-    const byPdf = (await t.app.inject({ method: 'GET', url: `/api/reports/verify/${sha(r.rawPayload)}` })).json();
+    const byPdf = (await t.app.inject({ method: 'GET', url: `/api/reports/verify/${sha(r.rawPayload)}` })).json<unknown>();
     expect(byPdf).toMatchObject({ agency: 'MOI-A', status: 'valid', document: { lang: 'zh-TW', part: 'main' } });
+
+    // The command line writes the same stored bytes, and names a bad option.
+    const dir = mkdtempSync(join(tmpdir(), 'report-cli-'));
+    try {
+      const cli = await runCli(['report', '--assessment', id, '--lang', 'zh-TW', '-o', join(dir, 'r.pdf')], { env: { DATABASE_URL: t.db.url } });
+      expect(cli.status, cli.stderr).toBe(0);
+      expect(cli.stdout).toContain('sealed main report in zh-TW');
+      expect(sha(readFileSync(join(dir, 'r.pdf')))).toBe(sha(r.rawPayload));
+      const bad = await runCli(['report', '--assessment', id, '--lang', 'fr', '-o', join(dir, 'x.pdf')], { env: { DATABASE_URL: t.db.url } });
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toContain('--lang must be one of zh-TW, en, not "fr"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
 
     // A stored report that went missing is rendered again from the sealed record: the same bytes.
     await t.app.services.handle.db.deleteFrom('storedReports').where('assessmentId', '=', id).where('lang', '=', 'en').where('part', '=', 'main').execute();
@@ -113,7 +128,7 @@ describe.skipIf(!hasPdftotext).each(databaseKinds)('findings reports on $name', 
     await t.app.services.reviews.reopen(office, id, '機關申覆');
     const live = await get('office', `/api/assessments/${id}/report.pdf`);
     expect(textOf(live.rawPayload)).toContain('草稿');
-    const verdict = (await t.app.inject({ method: 'GET', url: `/api/reports/verify/${sha(sealed.rawPayload)}` })).json();
+    const verdict = (await t.app.inject({ method: 'GET', url: `/api/reports/verify/${sha(sealed.rawPayload)}` })).json<unknown>();
     expect(verdict).toMatchObject({ status: 'superseded', reason: '機關申覆', document: { lang: 'zh-TW', part: 'main' } });
   });
 });
