@@ -9,7 +9,7 @@ import { actorOf } from '../../src/services/accounts.service.js';
 import { otpCode } from '../../src/services/otp.js';
 import { PASSWORD, createCycleWithCohort, loginAs, useSeededApp } from '../helpers/app.js';
 import { databaseKinds } from '../helpers/databases.js';
-import { csrfFrom, getPage, postForm, textOf } from '../helpers/pages.js';
+import { csrfFrom, getPage, postFile, postForm, textOf } from '../helpers/pages.js';
 
 const zh = (key: MessageKey) => message('zh-TW', key);
 const NEW_PASSWORD = 'a much longer passphrase 2020';
@@ -274,6 +274,21 @@ describe.each(databaseKinds)('account pages on $name', (kind) => {
       expect(unknown.statusCode).toBe(404);
       expect(textOf(unknown.body)).toContain(zh('verify.unknown'));
       expect(textOf(unknown.body)).not.toContain(zh('verify.valid'));
+
+      // The report's PDF itself, chosen on the page, is hashed on the server and verified by that hash.
+      await t.app.services.reports.settled();
+      const pdf = (await t.app.services.reports.report(office!, id, { lang: 'zh-TW', part: 'main' })).bytes;
+      const form = await getPage(t.app, '/verify');
+      const csrf = form.cookies.find((c) => c.name === 'gsm_csrf')!.value;
+      expect(form.body).toContain(`action="/verify?_csrf=${csrf}"`);
+      const cookie = `gsm_csrf=${csrf}`;
+      const byFile = await postFile(t.app, `/verify?_csrf=${csrf}`, cookie, {}, { field: 'file', name: '成果報告.pdf', type: 'application/pdf', content: pdf });
+      expect(byFile.statusCode).toBe(200);
+      expect(textOf(byFile.body)).toContain(zh('verify.valid'));
+      expect(textOf(byFile.body)).toContain('成果報告.pdf');
+      const notOurs = await postFile(t.app, `/verify?_csrf=${csrf}`, cookie, {}, { field: 'file', name: 'other.pdf', type: 'application/pdf', content: Buffer.from('%PDF-1.4 not ours') });
+      expect(notOurs.statusCode).toBe(404);
+      expect((await postFile(t.app, '/verify', cookie, {}, { field: 'file', name: 'x.pdf', type: 'application/pdf', content: pdf })).statusCode).toBe(403);
 
       for (const bad of ['<script>alert(1)</script>', verificationCode.slice(1), `${verificationCode}0`, `${verificationCode.slice(1)}g`]) {
         const malformed = await getPage(t.app, `/verify?code=${encodeURIComponent(bad)}`);

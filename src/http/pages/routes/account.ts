@@ -1,6 +1,8 @@
 // `/me` (my password, my second factor, my bearer tokens, logging out everywhere), `/verify` (anyone
 // checks a verification code) and `/ministry` (the agencies under a ministry user's ministry). Every
 // handler calls the services as the JSON API does; a POST checks the form's CSRF token first.
+import { createHash } from 'node:crypto';
+import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import type { Actor } from '../../../domain/roles.js';
@@ -133,9 +135,14 @@ async function refuseOnMe(app: FastifyInstance, request: FastifyRequest, reply: 
   return refuseForm(app, request, reply, keys[code] ?? generic, extras, status);
 }
 
-async function showVerify(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
-  const raw = (request.query as Record<string, unknown>).code;
+/** The verification page, for `?code=` or for the hash of a PDF chosen on the page (`fileHash`). */
+/** A findings report is a few MB at most; a larger file is no report of ours. */
+const VERIFY_MAX_BYTES = 20 * 1024 * 1024;
+
+async function showVerify(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, fileHash?: { sha256: string; name: string }) {
+  const raw = fileHash?.sha256 ?? (request.query as Record<string, unknown>).code;
   const code = typeof raw === 'string' ? raw.trim() : '';
+  const file = fileHash ? { file: fileHash.name } : {};
   if (code === '') return reply.page('verify', 'verify.title', { code: '' });
   if (!/^[0-9a-fA-F]{64}$/.test(code)) {
     return reply.page('verify', 'verify.title', { code: code.slice(0, 200), outcome: 'malformed', flash: { kind: 'error', text: message(request.lang, 'verify.malformed') } }, 400);
@@ -145,9 +152,9 @@ async function showVerify(app: FastifyInstance, request: FastifyRequest, reply: 
     view = await app.services.seals.verify(code);
   } catch (error) {
     if (!(error instanceof ServiceError) || error.code !== 'not_found') throw error;
-    return reply.page('verify', 'verify.title', { code, outcome: 'unknown' }, 404);
+    return reply.page('verify', 'verify.title', { code, outcome: 'unknown', ...file }, 404);
   }
-  return reply.page('verify', 'verify.title', { code: code.toLowerCase(), outcome: view.status === 'valid' ? 'valid' : 'revoked', record: view });
+  return reply.page('verify', 'verify.title', { code: code.toLowerCase(), outcome: view.status === 'valid' ? 'valid' : 'revoked', record: view, ...file });
 }
 
 async function showMinistry(app: FastifyInstance, reply: FastifyReply, actor: Actor) {
@@ -265,6 +272,20 @@ export default async function accountPages(app: FastifyInstance) {
   // ——— /verify ———
 
   app.get('/verify', { config: { access: 'public', ...PAGE }, schema: HIDDEN }, async (request, reply) => showVerify(app, request, reply));
+
+  // A report's PDF chosen on the page is hashed here, on the server, and verified by that hash. Its bytes are not kept.
+  await app.register(async (scope) => {
+    await scope.register(multipart, { limits: { fileSize: VERIFY_MAX_BYTES, files: 1, fields: 2, fieldSize: 256 } });
+    scope.post('/verify', { config: { access: 'public', ...PAGE }, schema: HIDDEN }, async (request, reply) => {
+      requireCsrf(request);
+      const file = await request.file();
+      if (!file) return reply.page('verify', 'verify.title', { code: '', flash: { kind: 'error', text: message(request.lang, 'error.422') } }, 422);
+      const hash = createHash('sha256');
+      for await (const chunk of file.file) hash.update(chunk as Buffer);
+      if (file.file.truncated) return reply.page('verify', 'verify.title', { code: '', flash: { kind: 'error', text: message(request.lang, 'error.413') } }, 413);
+      return showVerify(app, request, reply, { sha256: hash.digest('hex'), name: file.filename });
+    });
+  });
 
   // ——— /ministry ———
 
