@@ -78,15 +78,8 @@ export interface ReportInput {
   answers?: readonly ReportAnswer[];
 }
 
-interface AnswerPart {
-  process: string;
-  indicator: string;
-  rating: AnswerRating;
-  evidence: string | null;
-  note: string | null;
-  justification: string | null;
-  unconfirmed: boolean;
-}
+/** An answer as the assessment stores it (a StoredAnswer passes as it is). */
+type AnswerPart = Omit<ReportAnswer, 'files'>;
 
 /** The annex's answers: each answer with the names of its evidence files. */
 export function reportAnswers(answers: readonly AnswerPart[], files: readonly { process: string; indicator: string; name: string }[] = []): ReportAnswer[] {
