@@ -1,4 +1,4 @@
-// ESLint flat config: typescript-eslint's type-aware recommended rules over src, test, bench and migrations.
+// ESLint flat config: typescript-eslint's type-aware recommended rules over src, test, bench and migrations; the pages' browser script checked as plain JavaScript.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -21,4 +21,11 @@ export default tseslint.config(
     },
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  // The pages' one script runs in the browser, as plain JavaScript outside the TypeScript project.
+  {
+    files: ['templates/assets/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: globals.browser, sourceType: 'script', parserOptions: { projectService: false } },
+  },
+  { ignores: ['test-results/'] },
 );
