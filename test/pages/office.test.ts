@@ -392,8 +392,10 @@ describe.each(databaseKinds)('office pages on $name', (kind) => {
       const unknown = await assign('no-such-assessment', 'free.assessor');
       expect(unknown.statusCode).toBe(404);
 
-      const assigned = await assign(own.id, 'free.assessor');
+      const assigned = await postForm(t.app, '/office/assignments', cookie, { _csrf: csrf, action: 'assign', assessment: own.id, assessor: 'free.assessor', cycle: '160' });
       expect(assigned.statusCode, assigned.body).toBe(303);
+      // Back to the list as it was filtered.
+      expect(assigned.headers.location).toBe('/office/assignments?cycle=160&done=office.assignments.assigned');
       const page = await follow(t.app, assigned, cookie);
       expect(textOf(page.body)).toContain(zh('office.assignments.assigned'));
       expect(rowWith(page.body, `value="${own.id}"`)).toContain('<code>free.assessor</code>');

@@ -389,10 +389,13 @@ function assignmentsPage(app: FastifyInstance) {
     const form = formOf(request);
     const action = text(form.action);
     const assessment = text(form.assessment);
+    // Back to the list as it was filtered.
+    const cycle = wholeNumber(text(form.cycle));
+    const back: Record<string, number> = cycle === null ? {} : { cycle };
     return orRefusal(request, reply, show, async () => {
       if (action === 'assign') {
         await app.services.reviews.assign(actor, assessment, text(form.assessor));
-        return done(reply, '/office/assignments', 'office.assignments.assigned');
+        return done(reply, '/office/assignments', 'office.assignments.assigned', back);
       }
       if (action === 'reopen') {
         // The reason as POST /api/assessments/:id/reopen takes it: some text, at most the justification limit.
@@ -401,7 +404,7 @@ function assignmentsPage(app: FastifyInstance) {
         if (!hasText(reason)) throw badForm(lang, [{ path: label, message: message(lang, 'office.form.required') }]);
         if (reason.length > ANSWER_TEXT_LIMITS.justification) throw badForm(lang, [{ path: label, message: fill(message(lang, 'office.form.tooLong'), { max: ANSWER_TEXT_LIMITS.justification }) }]);
         await app.services.reviews.reopen(actor, assessment, reason);
-        return done(reply, '/office/assignments', 'office.assignments.reopened');
+        return done(reply, '/office/assignments', 'office.assignments.reopened', back);
       }
       throw unknownAction(lang);
     });
