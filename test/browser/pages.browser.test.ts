@@ -62,10 +62,20 @@ describeBrowser('the other pages', (b) => {
     await page.goto('/verify');
     await axeCheck(page);
     await page.getByLabel('驗證碼').fill(code);
-    await loads(page, () => page.getByRole('button', { name: '驗證' }).click());
+    await loads(page, () => page.locator('form[method="get"] button[type="submit"]').click());
     await axeCheck(page);
     expect(await page.locator('.verdict').innerText()).toContain('此驗證碼對應一份有效的核定紀錄');
     await shot(page, 'verify');
+    // The report's PDF itself, chosen on the page, hashed on the server.
+    await b.app.services.reports.settled();
+    const pdf = (await b.app.services.reports.report(office, accepted.id, { lang: 'zh-TW', part: 'main' })).bytes;
+    await page.goto('/verify');
+    await axeCheck(page);
+    await page.locator('#verify-file').setInputFiles({ name: '成果報告.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await loads(page, () => page.locator('form.verify-file button[type="submit"]').click());
+    await axeCheck(page);
+    expect(await page.locator('.verdict').innerText()).toContain('此驗證碼對應一份有效的核定紀錄');
+    expect(await page.locator('main').innerText()).toContain('成果報告.pdf');
     expectStatus(page, 404, '/verify');
     await page.goto(`/verify?code=${'0'.repeat(64)}`);
     await axeCheck(page);
