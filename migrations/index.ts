@@ -6,6 +6,7 @@ import * as m0002 from './0002_assessments.js';
 import * as m0003 from './0003_two_factor.js';
 import * as m0004 from './0004_sign_off.js';
 import * as m0005 from './0005_reports.js';
+import * as m0006 from './0006_assessment_results.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_accounts_agencies_cycles': m0001,
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0003_two_factor': m0003,
   '0004_sign_off': m0004,
   '0005_reports': m0005,
+  '0006_assessment_results': m0006,
 };

@@ -273,6 +273,29 @@ export interface StoredReportsTable {
   createdAt: string;
 }
 
+/**
+ * The stored self and validated results of an assessment (docs/domain.md §8), written when it is
+ * submitted, accepted, reopened or moved; the dashboard counts from these rows.
+ */
+export interface AssessmentResultsTable {
+  assessmentId: string;
+  questionnaire: string;
+  selfLevel: number;
+  selfScore: number;
+  /** 1, 0, or null without a target (a pilot cycle) */
+  selfMeetsTarget: number | null;
+  selfTargetLevel: number | null;
+  /** JSON: the whole self result (docs/domain.md §4) */
+  selfResult: string;
+  validatedLevel: number;
+  validatedScore: number;
+  validatedMeetsTarget: number | null;
+  validatedTargetLevel: number | null;
+  /** JSON: the whole validated result */
+  validatedResult: string;
+  storedAt: string;
+}
+
 export interface AssessmentTables {
   assessments: AssessmentsTable;
   answers: AnswersTable;
@@ -286,6 +309,7 @@ export interface AssessmentTables {
   stateChanges: StateChangesTable;
   sealedRecords: SealedRecordsTable;
   storedReports: StoredReportsTable;
+  assessmentResults: AssessmentResultsTable;
 }
 
 export type Assessment = Selectable<AssessmentsTable>;

@@ -8,12 +8,12 @@ import { checkAnswersDocument } from '../domain/answers.js';
 import { carryAnswers, indicatorKey } from '../domain/crosswalk.js';
 import type { AnswerRating, QuestionnaireIndex } from '../domain/questionnaire.js';
 import { visibilityOf, type Actor, type Grade } from '../domain/roles.js';
-import { score, type ScoreResult } from '../domain/scoring.js';
 import { SIGN_OFF_STATEMENT, type AssessmentState } from '../domain/workflow.js';
 import { findAgency, gradesOf } from '../repositories/agency.repository.js';
 import * as repo from '../repositories/assessment.repository.js';
-import type { AssessmentParts, AssessmentRecord } from '../repositories/assessment.repository.js';
+import type { AssessmentRecord } from '../repositories/assessment.repository.js';
 import { findCycle } from '../repositories/cycle.repository.js';
+import { scoreAssessment, storeResults, type Results } from './stored-results.js';
 import { findUserById } from '../repositories/user.repository.js';
 import { subjectOf, type AssessmentAccess } from './assessment-access.js';
 import type { AuditService } from './audit.service.js';
@@ -35,27 +35,7 @@ export interface AnswerView {
   assessor: { rating: AnswerRating; reason: string | null; stale: boolean } | null;
 }
 
-export interface Results {
-  self: ScoreResult;
-  validated: ScoreResult;
-}
-
-/** Both results of an assessment from its parts: the agency's own (self) and the effective (validated). */
-function resultsOf(index: QuestionnaireIndex, parts: AssessmentParts, target: number | null): Results {
-  const inputs = {
-    answers: parts.answers,
-    outOfScope: parts.scope.filter((s) => !s.inScope).map((s) => s.process),
-    target,
-    assessor: { ratings: parts.assessorRatings, scope: parts.scopeDecisions, overrides: parts.overrides },
-  };
-  return { self: score(index, { ...inputs, basis: 'self' }), validated: score(index, { ...inputs, basis: 'validated' }) };
-}
-
-/** Reads an assessment's parts and its cycle's target through `db` (a transaction's, to score what it holds) and scores both bases. */
-export async function scoreAssessment(db: Kysely<Database> | Transaction<Database>, index: QuestionnaireIndex, a: AssessmentRecord): Promise<{ parts: AssessmentParts; results: Results }> {
-  const [parts, cycle] = await Promise.all([repo.loadAssessmentParts(db, a.id), findCycle(db, a.cycleYear)]);
-  return { parts, results: resultsOf(index, parts, cycle?.targetLevel ?? null) };
-}
+export { scoreAssessment, type Results } from './stored-results.js';
 
 /** Whether an answer can land on an indicator of a questionnaire (it exists there; NA only on a base practice). */
 const landsOn = (index: QuestionnaireIndex) => (ref: { process: string; indicator: string }, rating: AnswerRating) => {
@@ -291,6 +271,7 @@ export class AssessmentService {
         if (first && indicatorKey(first) !== indicatorKey(file)) await repo.moveEvidenceFiles(trx, a.id, file, first);
       }
       await repo.updateAssessmentIn(trx, a.id, ['draft'], { questionnaire: target, updatedAt: at });
+      await storeResults(trx, a.id, (await scoreAssessment(trx, index, a)).results, at);
       await this.audit.record(trx, { actor, action: 'assessment.move', subject: subjectOf(a), before: { questionnaire: a.questionnaire }, after: { questionnaire: target, mappings } });
     });
     return this.view(await this.access.visible(actor, id));
@@ -310,11 +291,9 @@ export class AssessmentService {
     const name = (await findUserById(this.db, actor.id))?.displayName ?? actor.username;
     return this.access.transition(actor, a, 'submit', {
       changes: (at) => ({ submittedAt: at, submittedBy: actor.username, signOff: { name, username: actor.username, at, statement: SIGN_OFF_STATEMENT } }),
-      work: async (trx) => {
-        const {
-          parts,
-          results: { self },
-        } = await scoreAssessment(trx, index, a);
+      work: async (trx, at) => {
+        const { parts, results } = await scoreAssessment(trx, index, a);
+        const { self } = results;
         const { missing, missingEvidence } = self.completeness;
         if (missing.length > 0 || missingEvidence.length > 0) {
           throw new ServiceError('incomplete', `the assessment is incomplete: ${missing.length} answers and ${missingEvidence.length} evidence texts are missing`, undefined, { completeness: self.completeness });
@@ -324,6 +303,7 @@ export class AssessmentService {
           outOfScope: parts.scope.filter((s) => !s.inScope).map((s) => ({ process: s.process, justification: s.justification })),
         });
         if (problems.length > 0) throw invalid('the answers are not consistent', problems.map((p) => ({ path: p.pointer, message: `${p.process ?? ''} ${p.indicator ?? ''}: ${p.message}`.trim() })));
+        await storeResults(trx, a.id, results, at);
         return { level: self.level, score: self.score };
       },
     });

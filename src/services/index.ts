@@ -14,6 +14,7 @@ import { AssessorService } from './assessor.service.js';
 import { AuditService } from './audit.service.js';
 import { systemClock, type Clock } from './clock.js';
 import { CycleService } from './cycle.service.js';
+import { DashboardService } from './dashboard.service.js';
 import { seedDemo, type DemoUser } from './demo.service.js';
 import { EvidenceService } from './evidence.service.js';
 import { QuestionnaireService } from './questionnaire.service.js';
@@ -38,6 +39,7 @@ export interface Services {
   agencies: AgencyService;
   assessors: AssessorService;
   cycles: CycleService;
+  dashboard: DashboardService;
   questionnaires: QuestionnaireService;
 }
 
@@ -69,6 +71,7 @@ export function createServices(handle: DatabaseHandle, config: Pick<Config, 'ses
     agencies: new AgencyService(db, audit, clock, assignedAgencies),
     assessors,
     cycles: new CycleService(db, questionnaires, audit, clock),
+    dashboard: new DashboardService(db, clock),
     questionnaires,
   };
 }

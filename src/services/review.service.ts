@@ -10,7 +10,7 @@ import type { Actor } from '../domain/roles.js';
 import * as repo from '../repositories/assessment.repository.js';
 import { findUserById, findUserByUsername } from '../repositories/user.repository.js';
 import { subjectOf, type AssessmentAccess } from './assessment-access.js';
-import { scoreAssessment } from './assessment.service.js';
+import { scoreAssessment, storeResults } from './stored-results.js';
 import { AssessorService } from './assessor.service.js';
 import type { AuditService } from './audit.service.js';
 import { isoNow, type Clock } from './clock.js';
@@ -157,6 +157,7 @@ export class ReviewService {
       work: async (trx, at) => {
         const { parts, results } = await scoreAssessment(trx, index, a);
         const { verificationCode } = await this.seals.seal(trx, { ...a, acceptedAt: at }, actor, at, parts, results);
+        await storeResults(trx, a.id, results, at);
         sealed = { verificationCode, acceptedAt: at };
         return { verificationCode, level: results.validated.level, score: results.validated.score };
       },
@@ -170,10 +171,14 @@ export class ReviewService {
   async reopen(actor: Actor, id: string, reason: string) {
     const a = await this.access.visible(actor, id);
     const why = reason.trim();
+    const index = await this.access.index(a);
     return this.access.transition(actor, a, 'reopen', {
       comment: why,
       changes: () => ({ acceptedAt: null }),
-      work: async (trx, at) => ({ revokedVerificationCode: await this.seals.revoke(trx, a.id, at, why) }),
+      work: async (trx, at) => {
+        await storeResults(trx, a.id, (await scoreAssessment(trx, index, a)).results, at);
+        return { revokedVerificationCode: await this.seals.revoke(trx, a.id, at, why) };
+      },
     });
   }
 }

@@ -508,6 +508,15 @@ describe('OpenAPI contract on sqlite', () => {
     await call(404, { method: 'POST', url: `/api/assessments/${ids.prefilled}/confirm/GOV-99/BP1`, who: 'ciso' });
   });
 
+  it('the dashboard', async () => {
+    const dashboard = await call(200, { method: 'GET', url: '/api/dashboard?cycle=402', who: 'office' });
+    expect(dashboard.json()).toMatchObject({ cycle: 402, byGrade: { A: { inScope: 1, reached: { accepted: 1 } } } });
+    await call(200, { method: 'GET', url: '/api/dashboard?cycle=109', who: 'ministry' });
+    await call(403, { method: 'GET', url: '/api/dashboard?cycle=109', who: 'agency' });
+    await call(404, { method: 'GET', url: '/api/dashboard?cycle=998', who: 'office' });
+    await call(400, { method: 'GET', url: '/api/dashboard', who: 'office' });
+  });
+
   it('the audit trail', async () => {
     await call(200, { method: 'GET', url: '/api/audit?limit=20&action=login', who: 'office' });
     await call(403, { method: 'GET', url: '/api/audit', who: 'assessor' });

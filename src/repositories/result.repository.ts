@@ -1,0 +1,111 @@
+// The stored results of assessments (docs/domain.md §8) and the one read the dashboard makes of a
+// cycle: every agency of the cycle's grades with its assessment's state and stored levels.
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/types.js';
+import type { ScoreResult } from '../domain/scoring.js';
+import type { AssessmentState } from '../domain/workflow.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const bitOrNull = (b: boolean | null): number | null => (b === null ? null : b ? 1 : 0);
+const boolOrNull = (n: number | null): boolean | null => (n === null ? null : Number(n) === 1);
+
+export async function upsertStoredResults(db: Db, assessmentId: string, results: { self: ScoreResult; validated: ScoreResult }, at: string): Promise<void> {
+  const { self, validated } = results;
+  const row = {
+    questionnaire: self.questionnaire,
+    selfLevel: self.level,
+    selfScore: self.score,
+    selfMeetsTarget: bitOrNull(self.meetsTarget),
+    selfTargetLevel: self.targetLevel,
+    selfResult: JSON.stringify(self),
+    validatedLevel: validated.level,
+    validatedScore: validated.score,
+    validatedMeetsTarget: bitOrNull(validated.meetsTarget),
+    validatedTargetLevel: validated.targetLevel,
+    validatedResult: JSON.stringify(validated),
+    storedAt: at,
+  };
+  await db
+    .insertInto('assessmentResults')
+    .values({ assessmentId, ...row })
+    .onConflict((oc) => oc.column('assessmentId').doUpdateSet(row))
+    .execute();
+}
+
+export interface StoredLevels {
+  level: number;
+  score: number;
+  meetsTarget: boolean | null;
+}
+
+/** One agency of a cycle's grades, with its assessment (if any) and the stored levels (if any). */
+export interface CycleAgencyRow {
+  agency: string;
+  name: string;
+  ministry: string;
+  grade: string;
+  assessment: string | null;
+  state: AssessmentState | null;
+  self: StoredLevels | null;
+  validated: StoredLevels | null;
+}
+
+/** Every agency whose grade for `cycle` is one of `grades` (of `ministry` only, when given), by code: one row each. */
+export async function cycleAgencies(db: Db, cycle: number, grades: readonly string[], ministry?: string): Promise<CycleAgencyRow[]> {
+  if (grades.length === 0) return [];
+  let q = db
+    .selectFrom('agencyGrades')
+    .innerJoin('agencies', 'agencies.code', 'agencyGrades.agencyCode')
+    .leftJoin('assessments', (j) => j.onRef('assessments.agencyCode', '=', 'agencyGrades.agencyCode').onRef('assessments.cycleYear', '=', 'agencyGrades.cycleYear'))
+    .leftJoin('assessmentResults', 'assessmentResults.assessmentId', 'assessments.id')
+    .select([
+      'agencies.code',
+      'agencies.name',
+      'agencies.ministry',
+      'agencyGrades.grade',
+      'assessments.id as assessmentId',
+      'assessments.status',
+      'assessmentResults.selfLevel',
+      'assessmentResults.selfScore',
+      'assessmentResults.selfMeetsTarget',
+      'assessmentResults.validatedLevel',
+      'assessmentResults.validatedScore',
+      'assessmentResults.validatedMeetsTarget',
+    ])
+    .where('agencyGrades.cycleYear', '=', cycle)
+    .where('agencyGrades.grade', 'in', grades)
+    .orderBy('agencies.code');
+  if (ministry !== undefined) q = q.where('agencies.ministry', '=', ministry);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    agency: r.code,
+    name: r.name,
+    ministry: r.ministry,
+    grade: r.grade,
+    assessment: r.assessmentId,
+    state: r.status as AssessmentState | null,
+    self: r.selfLevel === null ? null : { level: Number(r.selfLevel), score: Number(r.selfScore), meetsTarget: boolOrNull(r.selfMeetsTarget) },
+    validated: r.validatedLevel === null ? null : { level: Number(r.validatedLevel), score: Number(r.validatedScore), meetsTarget: boolOrNull(r.validatedMeetsTarget) },
+  }));
+}
+
+/** The stored result of one basis of each of `assessments`. */
+export async function storedResultsOf(db: Db, assessments: readonly { id: string; basis: 'self' | 'validated' }[]): Promise<Map<string, ScoreResult>> {
+  const out = new Map<string, ScoreResult>();
+  for (let i = 0; i < assessments.length; i += 500) {
+    const chunk = assessments.slice(i, i + 500);
+    const rows = await db
+      .selectFrom('assessmentResults')
+      .select(['assessmentId', 'selfResult', 'validatedResult'])
+      .where(
+        'assessmentId',
+        'in',
+        chunk.map((a) => a.id),
+      )
+      .execute();
+    const basisOf = new Map(chunk.map((a) => [a.id, a.basis]));
+    for (const r of rows) out.set(r.assessmentId, JSON.parse(basisOf.get(r.assessmentId) === 'validated' ? r.validatedResult : r.selfResult) as ScoreResult);
+  }
+  return out;
+}
