@@ -118,8 +118,11 @@ describe.skipIf(!hasPdftotext).each(databaseKinds)('findings reports on $name', 
     // A stored report that went missing is rendered again from the sealed record: the same bytes.
     await t.app.services.handle.db.deleteFrom('storedReports').where('assessmentId', '=', id).where('lang', '=', 'en').where('part', '=', 'main').execute();
     const before = stored.find((s) => s.lang === 'en' && s.part === 'main')!.sha256;
-    const again = await get('office', `/api/assessments/${id}/report.pdf?lang=en`);
-    expect(sha(again.rawPayload)).toBe(before);
+    // Many first requests at once: each gets the same bytes, and one copy is stored.
+    const again = await Promise.all(Array.from({ length: 6 }, () => get('office', `/api/assessments/${id}/report.pdf?lang=en`)));
+    for (const response of again) expect(sha(response.rawPayload)).toBe(before);
+    const copies = await t.app.services.handle.db.selectFrom('storedReports').select('sha256').where('assessmentId', '=', id).where('lang', '=', 'en').where('part', '=', 'main').execute();
+    expect(copies).toEqual([{ sha256: before }]);
   });
 
   it('after a reopening serves the live DRAFT again, and the sealed PDF verifies as superseded', async () => {

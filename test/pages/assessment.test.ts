@@ -57,6 +57,13 @@ describe.each(databaseKinds)('assessment pages on $name', (kind) => {
     // No rating: 422 with the reason, nothing stored.
     const bad = await postForm(t.app, `${processUrl()}/answers/BP2`, cookie, { _csrf: csrf, evidence: 'x', revision: '0' });
     expect(bad.statusCode).toBe(422);
+    // A form body that is not well-formed UTF-8 is refused whole, not stored as literal percent text.
+    for (const bytes of ['%ED%A0%80', '%FF%FE', '%C3']) {
+      const illFormed = await t.app.inject({ method: 'POST', url: `${processUrl()}/answers/BP3`, headers: { cookie, origin: 'http://localhost:80', 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${csrf}&rating=F&revision=0&evidence=${bytes}` });
+      expect(illFormed.statusCode, bytes).toBe(400);
+    }
+    const stored = await t.app.services.assessments.get({ id: 'x', username: 'office', role: 'office', agency: null, ministry: null }, id);
+    expect(stored.answers.find((a) => a.process === 'GOV-01' && a.indicator === 'BP3')).toBeUndefined();
     // NA only on base practices: a generic practice refuses it.
     const na = await postForm(t.app, `${processUrl()}/answers/GP2.1.1`, cookie, { _csrf: csrf, rating: 'NA', justification: 'x', revision: '0' });
     expect(na.statusCode).toBe(422);

@@ -63,13 +63,37 @@ export function requireCsrf(request: FastifyRequest, fromForm?: string): void {
   if (!csrfHolds(request, fromForm)) throw new ServiceError('csrf', 'the form’s CSRF token is missing or wrong');
 }
 
+/**
+ * A urlencoded form body, decoded strictly: a percent-encoding that is not well-formed UTF-8 is refused
+ * (400) rather than kept as literal `%ED%A0%80` text. A name given twice becomes a list, which no page
+ * accepts where it wants one value.
+ */
+export function parseForm(body: string): Record<string, string | string[]> {
+  const form: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  for (const pair of body.split('&')) {
+    if (pair === '') continue;
+    const at = pair.indexOf('=');
+    let name: string;
+    let value: string;
+    try {
+      name = decodeURIComponent((at < 0 ? pair : pair.slice(0, at)).replace(/\+/g, ' '));
+      value = at < 0 ? '' : decodeURIComponent(pair.slice(at + 1).replace(/\+/g, ' '));
+    } catch {
+      throw Object.assign(new Error('the form body is not well-formed UTF-8'), { statusCode: 400 });
+    }
+    const before = form[name];
+    form[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
+  }
+  return form;
+}
+
 /** The assets the pages load, served by the app itself (no CDN). */
 const ASSETS: Record<string, string> = { 'app.css': 'text/css; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8', 'favicon.svg': 'image/svg+xml' };
 
 export default fp(
   async (app) => {
     const views = new Views();
-    await app.register(formbody, { bodyLimit: 1024 * 1024 });
+    await app.register(formbody, { bodyLimit: 1024 * 1024, parser: parseForm });
     app.decorateRequest('lang', 'zh-TW');
 
     const assets = new Map(Object.entries(ASSETS).map(([name, type]) => [name, { type, body: readFileSync(join(templatesDir, 'assets', name)) }]));
