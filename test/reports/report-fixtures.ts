@@ -4,7 +4,7 @@ import type { AnswerRating, QuestionnaireIndex, Rating } from '../../src/domain/
 import { score } from '../../src/domain/scoring.js';
 import type { SignOff } from '../../src/domain/workflow.js';
 import { loadCatalog } from '../../src/questionnaires/loader.js';
-import { draftReportInput, reportAnswers, sealedReportInput, type ReportInput } from '../../src/reports/report-input.js';
+import { draftReportInput, reportAnswers, sealedReportInput, type ReportAnswer, type ReportInput } from '../../src/reports/report-input.js';
 import { verificationCodeOf, type SealedRecord } from '../../src/services/seal.service.js';
 import { assessorChangesOf } from '../../src/domain/assessor-changes.js';
 
@@ -28,15 +28,8 @@ export interface FixtureOptions {
   full?: boolean;
 }
 
-interface Answer {
-  process: string;
-  indicator: string;
-  rating: AnswerRating;
-  evidence: string | null;
-  note: string | null;
-  justification: string | null;
-  unconfirmed: boolean;
-}
+/** An answer as the assessment stores it: a report answer without its files. */
+type Answer = Omit<ReportAnswer, 'files'>;
 
 /** The agency's answers: most processes at level 3, a few held lower, DET-04 out of scope unless `full`. */
 function buildParts(ix: QuestionnaireIndex, options: FixtureOptions) {
