@@ -117,7 +117,7 @@ export interface AuditHeadTable {
   hash: string;
 }
 
-export interface Database extends AssessmentTables {
+export interface Database extends AssessmentTables, ProgrammeTables {
   questionnaireVersions: QuestionnaireVersionsTable;
   cycles: CyclesTable;
   agencies: AgenciesTable;
@@ -294,6 +294,63 @@ export interface AssessmentResultsTable {
   /** JSON: the whole validated result */
   validatedResult: string;
   storedAt: string;
+}
+
+export interface CycleSnapshotsTable {
+  cycleYear: number;
+  closedAt: string;
+  closedBy: string;
+  /** The snapshot record as RFC 8785 canonical JSON; `sha256` is the SHA-256 of exactly these bytes. */
+  record: string;
+  sha256: string;
+}
+export interface DeadlineExtensionsTable {
+  cycleYear: number;
+  agencyCode: string;
+  /** ISO date: the agency's deadline for the cycle, replacing the cycle's. */
+  until: string;
+  reason: string;
+  grantedBy: string;
+  grantedAt: string;
+}
+export interface ImprovementPlansTable {
+  id: string;
+  assessmentId: string;
+  agencyCode: string;
+  cycleYear: number;
+  process: string;
+  attribute: string;
+  action: string;
+  owner: string;
+  /** ISO date */
+  due: string;
+  /** open | in_progress | done */
+  status: string;
+  revision: number;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface NotificationReadsTable {
+  userId: string;
+  notificationId: string;
+  readAt: string;
+}
+export interface NationalReportsTable {
+  cycleYear: number;
+  lang: string;
+  snapshotSha256: string;
+  sha256: string;
+  size: number;
+  content: Buffer;
+  createdAt: string;
+}
+export interface ProgrammeTables {
+  cycleSnapshots: CycleSnapshotsTable;
+  deadlineExtensions: DeadlineExtensionsTable;
+  improvementPlans: ImprovementPlansTable;
+  notificationReads: NotificationReadsTable;
+  nationalReports: NationalReportsTable;
 }
 
 export interface AssessmentTables {
