@@ -24,6 +24,12 @@ export const TRANSITIONS: Readonly<Record<Transition, Rule & { to: AssessmentSta
   reopen: { from: ['accepted'], to: 'in_review', by: ['office'] },
 };
 
+/** What took an assessment from `from` to `to`: a transition, `start` for its creation, null for no such step. */
+export function transitionBetween(from: AssessmentState | null, to: AssessmentState): Transition | 'start' | null {
+  if (from === null) return to === 'draft' ? 'start' : null;
+  return TRANSITION_NAMES.find((t) => TRANSITIONS[t].to === to && TRANSITIONS[t].from.includes(from)) ?? null;
+}
+
 /**
  * Changes that leave the state as it is: who makes them and in which states.
  * - `fill-in`: the agency's answers, confirmations, scope, evidence files and sheet imports;

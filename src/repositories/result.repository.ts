@@ -2,6 +2,7 @@
 // cycle: every agency of the cycle's grades with its assessment's state and stored levels.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
+import type { AgencyStanding } from '../domain/programme.js';
 import type { ScoreResult } from '../domain/scoring.js';
 import type { AssessmentState } from '../domain/workflow.js';
 
@@ -33,23 +34,8 @@ export async function upsertStoredResults(db: Db, assessmentId: string, results:
     .execute();
 }
 
-export interface StoredLevels {
-  level: number;
-  score: number;
-  meetsTarget: boolean | null;
-}
-
 /** One agency of a cycle's grades, with its assessment (if any) and the stored levels (if any). */
-export interface CycleAgencyRow {
-  agency: string;
-  name: string;
-  ministry: string;
-  grade: string;
-  assessment: string | null;
-  state: AssessmentState | null;
-  self: StoredLevels | null;
-  validated: StoredLevels | null;
-}
+export type CycleAgencyRow = AgencyStanding;
 
 /** Every agency whose grade for `cycle` is one of `grades` (of `ministry` only, when given), by code: one row each. */
 export async function cycleAgencies(db: Db, cycle: number, grades: readonly string[], ministry?: string): Promise<CycleAgencyRow[]> {

@@ -28,6 +28,8 @@ export const AUDIT_ACTIONS = [
   'agency.import',
   'cycle.create',
   'cycle.update',
+  'cycle.close',
+  'cycle.extension',
   'assessor.qualification',
   'assessment.create',
   'assessment.read',

@@ -1,19 +1,22 @@
 // Cycles (docs/domain.md §2): the questionnaire each ROC year pins, its target, grades in scope, deadline and KPI.
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Cycle, Database } from '../db/types.js';
+import { canonicalJson } from '../domain/canonical-json.js';
+import { figuresOf, type AgencyStanding, type Figures, type Kpi } from '../domain/programme.js';
+import { textProblem } from '../domain/text.js';
 import type { Actor, Grade } from '../domain/roles.js';
+import { findAgency, gradesOf } from '../repositories/agency.repository.js';
 import { countCycles, findCycle, insertCycle, listCycles, moveUntouchedCycle, updateCycle } from '../repositories/cycle.repository.js';
+import { extensionsOf, putExtension, type DeadlineExtension } from '../repositories/extension.repository.js';
+import { cycleAgencies } from '../repositories/result.repository.js';
+import { closeCycleIfOpen, insertSnapshot } from '../repositories/snapshot.repository.js';
 import type { AuditService } from './audit.service.js';
 import { isoNow, type Clock } from './clock.js';
 import { conflict, invalid, notFound } from './errors.js';
 import type { QuestionnaireService } from './questionnaire.service.js';
 
-export interface Kpi {
-  grades: Grade[];
-  basis: 'self' | 'validated';
-  minLevel: number | null;
-  target: number | 'all' | null;
-}
+export type { Kpi } from '../domain/programme.js';
 
 export interface CycleView {
   year: number;
@@ -35,6 +38,25 @@ export interface CycleInput {
 }
 
 export type CycleChanges = Partial<Omit<CycleInput, 'year'>>;
+
+/**
+ * What closing a cycle seals (docs/domain.md §8): every counted figure over all its in-scope agencies, and each
+ * agency's standing they were counted from. `sha256` is the SHA-256 of this record's RFC 8785 JSON.
+ */
+export type SnapshotRecord = { cycle: number; closedAt: string; closedBy: string } & Figures & { agencies: AgencyStanding[] };
+
+export interface ExtensionView {
+  cycle: number;
+  agency: string;
+  until: string;
+  reason: string;
+  grantedBy: string;
+  grantedAt: string;
+}
+
+const viewOfExtension = (e: DeadlineExtension): ExtensionView => ({ cycle: e.cycleYear, agency: e.agencyCode, until: e.until, reason: e.reason, grantedBy: e.grantedBy, grantedAt: e.grantedAt });
+
+export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** The programme's milestones (表 2 of the seed plan) as they ship. */
 export const SHIPPED_CYCLES: CycleInput[] = [
@@ -163,5 +185,60 @@ export class CycleService {
       await this.audit.record(trx, { actor, action: 'cycle.update', subject: `cycle:${year}`, before: current, after: cycle });
     });
     return cycle;
+  }
+
+  /**
+   * Closes a cycle: stores the snapshot of its KPI figures and marks it closed, in one transaction, once (a second
+   * close, or one racing the first, is a conflict). Work on its assessments goes on; the dashboard shows later
+   * changes beside the snapshot.
+   */
+  async close(actor: Actor, year: number): Promise<{ cycle: CycleView; snapshot: SnapshotRecord; sha256: string }> {
+    const at = isoNow(this.clock);
+    return this.db.transaction().execute(async (trx) => {
+      const row = await findCycle(trx, year);
+      if (!row) throw notFound(`no cycle ${year}`);
+      if (!(await closeCycleIfOpen(trx, year, at))) throw conflict(`cycle ${year} is already closed`);
+      const cycle = viewOfCycle(row);
+      const agencies = await cycleAgencies(trx, year, cycle.grades);
+      const snapshot: SnapshotRecord = { cycle: year, closedAt: at, closedBy: actor.username, ...figuresOf(agencies, cycle, true), agencies };
+      const record = canonicalJson(snapshot);
+      const sha256 = sha256Hex(record);
+      await insertSnapshot(trx, { cycleYear: year, closedAt: at, closedBy: actor.username, record, sha256 });
+      await this.audit.record(trx, { actor, action: 'cycle.close', subject: `cycle:${year}`, before: cycle, after: { closedAt: at, sha256, kpi: snapshot.kpi } });
+      return { cycle: { ...cycle, closed: true }, snapshot, sha256 };
+    });
+  }
+
+  /** The deadline extensions of a cycle, by agency code. */
+  async extensions(year: number): Promise<ExtensionView[]> {
+    await this.get(year);
+    return [...(await extensionsOf(this.db, year)).values()].map(viewOfExtension).sort((a, b) => (a.agency < b.agency ? -1 : a.agency > b.agency ? 1 : 0));
+  }
+
+  /**
+   * Grants (or replaces) one agency's deadline extension: the agency must be in the cycle's cohort, the cycle open and
+   * with a deadline, and the new date later than the cycle's deadline.
+   */
+  async extend(actor: Actor, year: number, agency: string, input: { until: string; reason: string }): Promise<ExtensionView> {
+    const reason = input.reason.trim();
+    const problem = reason === '' ? 'must not be empty' : reason.length > 500 ? 'must be at most 500 characters' : textProblem(reason);
+    if (problem) throw invalid('invalid reason', [{ path: '/reason', message: `reason ${problem}` }]);
+    const at = isoNow(this.clock);
+    return this.db.transaction().execute(async (trx) => {
+      const row = await findCycle(trx, year);
+      if (!row) throw notFound(`no cycle ${year}`);
+      const cycle = viewOfCycle(row);
+      if (!(await findAgency(trx, agency))) throw notFound(`no agency ${agency}`);
+      if (cycle.closed) throw conflict(`cycle ${year} is closed`);
+      if (cycle.deadline === null) throw conflict(`cycle ${year} has no deadline to extend`);
+      if (input.until <= cycle.deadline) throw invalid('extension not later than the deadline', [{ path: '/until', message: `until must be later than the cycle's deadline ${cycle.deadline}` }]);
+      const grade = (await gradesOf(trx, [agency])).get(agency)?.[String(year)];
+      if (grade === undefined || !(cycle.grades as readonly string[]).includes(grade)) throw conflict(`agency ${agency} is not among cycle ${year}'s grades ${cycle.grades.join(', ')}`);
+      const before = (await extensionsOf(trx, year)).get(agency);
+      const extension: DeadlineExtension = { cycleYear: year, agencyCode: agency, until: input.until, reason, grantedBy: actor.username, grantedAt: at };
+      await putExtension(trx, extension);
+      await this.audit.record(trx, { actor, action: 'cycle.extension', subject: `cycle:${year}`, before: before ? viewOfExtension(before) : null, after: viewOfExtension(extension) });
+      return viewOfExtension(extension);
+    });
   }
 }

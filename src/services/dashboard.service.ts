@@ -4,26 +4,19 @@
 // Every level comes from the stored results (stored-results.ts): this service counts, it never scores.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
+import { daysOverdue, effectiveDeadline, taiwanDate } from '../domain/deadlines.js';
+import { figuresOf, standingLevels, type AgencyStanding, type Figures, type KpiFigures, type LevelCounts, type Tally } from '../domain/programme.js';
 import { visibilityOf, type Actor } from '../domain/roles.js';
-import type { AssessmentState } from '../domain/workflow.js';
+import { transitionBetween, type AssessmentState, type Transition } from '../domain/workflow.js';
 import { findCycle } from '../repositories/cycle.repository.js';
-import { cycleAgencies, storedResultsOf, type CycleAgencyRow } from '../repositories/result.repository.js';
-import { isoNow, type Clock } from './clock.js';
-import { viewOfCycle, type Kpi } from './cycle.service.js';
+import { extensionsOf } from '../repositories/extension.repository.js';
+import { cycleAgencies, storedResultsOf } from '../repositories/result.repository.js';
+import { findSnapshot, stateChangesAfter } from '../repositories/snapshot.repository.js';
+import type { Clock } from './clock.js';
+import { viewOfCycle, type CycleView, type SnapshotRecord } from './cycle.service.js';
 import { notFound } from './errors.js';
 
-const SUBMITTED: readonly AssessmentState[] = ['submitted', 'in_review', 'returned', 'accepted'];
-const IN_REVIEW: readonly AssessmentState[] = ['in_review', 'returned', 'accepted'];
-const LEVELS = ['0', '1', '2', '3', '4', '5'] as const;
-/** How many agencies stand at each level 0–5. */
-export type LevelCounts = Record<(typeof LEVELS)[number], number>;
-
-export interface Tally {
-  inScope: number;
-  reached: { started: number; submitted: number; inReview: number; accepted: number };
-  /** null for a cycle without a target level (a pilot). */
-  atTarget: { self: number | null; validated: number | null };
-}
+export type { LevelCounts, Tally } from '../domain/programme.js';
 
 export interface BlockingProcess {
   process: string;
@@ -52,52 +45,40 @@ export interface Overdue {
   grade: string;
   /** `none`: no assessment started. */
   status: 'none' | 'draft';
+  /** The deadline that applies to the agency: its extension's date where it has one. */
   deadline: string;
+  extended: boolean;
   daysOverdue: number;
+}
+
+/** The figures sealed when the cycle closed, over the agencies this reader sees. */
+export interface SnapshotView {
+  closedAt: string;
+  /** SHA-256 of the whole snapshot record's RFC 8785 JSON (GET /api/cycles/:year/snapshot). */
+  sha256: string;
+  kpi: KpiFigures;
+  byGrade: Record<string, Tally>;
+  distribution: { self: LevelCounts; validated: LevelCounts };
+}
+
+/** A change to an assessment of the cycle after it closed: what the snapshot does not show. */
+export interface LaterChangeView {
+  agency: string;
+  change: Transition | 'start';
+  at: string;
 }
 
 export interface Dashboard {
   cycle: number;
-  kpi: Kpi & { count: number; verdict: 'met' | 'not-met' | null };
+  kpi: KpiFigures;
   byGrade: Record<string, Tally>;
   distribution: { self: LevelCounts; validated: LevelCounts };
   ministries: (Tally & { ministry: string })[];
   belowTarget: BelowTarget[];
   overdue: Overdue[];
+  snapshot: SnapshotView | null;
+  sinceClose: LaterChangeView[];
 }
-
-const reachedSubmitted = (r: CycleAgencyRow) => r.state !== null && SUBMITTED.includes(r.state);
-const isAccepted = (r: CycleAgencyRow) => r.state === 'accepted';
-/** The self result counts once the assessment has been submitted; the validated one while it is accepted. */
-const selfOf = (r: CycleAgencyRow) => (reachedSubmitted(r) ? r.self : null);
-const validatedOf = (r: CycleAgencyRow) => (isAccepted(r) ? r.validated : null);
-
-function tally(rows: readonly CycleAgencyRow[], hasTarget: boolean): Tally {
-  return {
-    inScope: rows.length,
-    reached: {
-      started: rows.filter((r) => r.state !== null).length,
-      submitted: rows.filter(reachedSubmitted).length,
-      inReview: rows.filter((r) => r.state !== null && IN_REVIEW.includes(r.state)).length,
-      accepted: rows.filter(isAccepted).length,
-    },
-    atTarget: {
-      self: hasTarget ? rows.filter((r) => selfOf(r)?.meetsTarget === true).length : null,
-      validated: hasTarget ? rows.filter((r) => validatedOf(r)?.meetsTarget === true).length : null,
-    },
-  };
-}
-
-function distribution(levels: (number | undefined)[]): LevelCounts {
-  const out: LevelCounts = { '0': 0, '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 };
-  for (const level of levels) {
-    const key = LEVELS[level ?? -1];
-    if (key !== undefined) out[key] += 1;
-  }
-  return out;
-}
-
-const DAY = 86_400_000;
 
 export class DashboardService {
   constructor(
@@ -110,38 +91,45 @@ export class DashboardService {
     const row = await findCycle(this.db, year);
     if (!row) throw notFound(`no cycle ${year}`);
     const cycle = viewOfCycle(row);
-    const visibility = visibilityOf(actor);
-    const ministry = visibility.kind === 'ministry' ? (visibility.ministry ?? '\u0000') : undefined;
+    const ministry = ministryOf(actor);
     const rows = await cycleAgencies(this.db, year, cycle.grades, ministry);
-    const hasTarget = cycle.targetLevel !== null;
-
-    const kpiRows = rows.filter((r) => cycle.kpi.grades.includes(r.grade as Kpi['grades'][number]));
-    const counted = (levels: { level: number } | null) => levels !== null && (cycle.kpi.minLevel === null || levels.level >= cycle.kpi.minLevel);
-    const count = kpiRows.filter((r) => counted(cycle.kpi.basis === 'self' ? selfOf(r) : validatedOf(r))).length;
-    const { target } = cycle.kpi;
-    // A count target is national: a ministry's share of the agencies is not judged against it.
-    const verdict = target === null || (target !== 'all' && ministry !== undefined) || (target === 'all' && kpiRows.length === 0) ? null : count >= (target === 'all' ? kpiRows.length : target) ? 'met' : 'not-met';
-
-    const byGrade = Object.fromEntries(cycle.grades.map((g) => [g, tally(rows.filter((r) => r.grade === g), hasTarget)]));
-    const ministries = [...new Set(rows.map((r) => r.ministry))].sort().map((m) => ({ ministry: m, ...tally(rows.filter((r) => r.ministry === m), hasTarget) }));
-
+    const figures = figuresOf(rows, cycle, ministry === undefined);
+    const snapshotRow = await findSnapshot(this.db, year);
+    let snapshot: SnapshotView | null = null;
+    let sinceClose: LaterChangeView[] = [];
+    if (snapshotRow) {
+      const record = JSON.parse(snapshotRow.record) as SnapshotRecord;
+      const sealed = ministry === undefined ? record : figuresOf(record.agencies.filter((a) => a.ministry === ministry), cycle, false);
+      snapshot = { closedAt: snapshotRow.closedAt, sha256: snapshotRow.sha256, kpi: sealed.kpi, byGrade: sealed.byGrade, distribution: sealed.distribution };
+      const inScope = new Set(rows.map((r) => r.agency));
+      sinceClose = (await stateChangesAfter(this.db, year, snapshotRow.closedAt, ministry)).flatMap((c) => {
+        const change = transitionBetween(c.from as AssessmentState | null, c.to as AssessmentState);
+        return change !== null && inScope.has(c.agency) ? [{ agency: c.agency, change, at: c.at }] : [];
+      });
+    }
     return {
       cycle: year,
-      kpi: { ...cycle.kpi, count, verdict },
-      byGrade,
-      distribution: { self: distribution(rows.map((r) => selfOf(r)?.level)), validated: distribution(rows.map((r) => validatedOf(r)?.level)) },
-      ministries,
-      belowTarget: hasTarget ? await this.belowTarget(rows, cycle.targetLevel!) : [],
-      overdue: this.overdue(rows, cycle.deadline),
+      ...figures,
+      belowTarget: cycle.targetLevel !== null ? await this.belowTarget(rows, cycle.targetLevel) : [],
+      overdue: await this.overdue(rows, cycle),
+      snapshot,
+      sinceClose,
     };
   }
 
+  /** A closed cycle's snapshot record as stored, with its hash (404 while the cycle is open). */
+  async snapshot(year: number): Promise<{ sha256: string; record: SnapshotRecord }> {
+    if (!(await findCycle(this.db, year))) throw notFound(`no cycle ${year}`);
+    const row = await findSnapshot(this.db, year);
+    if (!row) throw notFound(`cycle ${year} is not closed: it has no snapshot`);
+    return { sha256: row.sha256, record: JSON.parse(row.record) as SnapshotRecord };
+  }
+
   /** Agencies whose level as it stands (validated once accepted, self once submitted) is below the target, with the processes that block them. */
-  private async belowTarget(rows: readonly CycleAgencyRow[], targetLevel: number): Promise<BelowTarget[]> {
+  private async belowTarget(rows: readonly AgencyStanding[], targetLevel: number): Promise<BelowTarget[]> {
     const below = rows.flatMap((r) => {
-      const basis = isAccepted(r) ? ('validated' as const) : ('self' as const);
-      const levels = basis === 'validated' ? validatedOf(r) : selfOf(r);
-      return levels && levels.meetsTarget === false && r.assessment !== null ? [{ row: r, basis, levels, id: r.assessment }] : [];
+      const standing = standingLevels(r);
+      return standing && standing.levels.meetsTarget === false && r.assessment !== null ? [{ row: r, ...standing, id: r.assessment }] : [];
     });
     const results = await storedResultsOf(
       this.db,
@@ -159,14 +147,28 @@ export class DashboardService {
     });
   }
 
-  /** In-scope agencies that have not submitted once the deadline's day has passed (UTC dates, as the clock gives them). */
-  private overdue(rows: readonly CycleAgencyRow[], deadline: string | null): Overdue[] {
-    if (deadline === null) return [];
-    const today = isoNow(this.clock).slice(0, 10);
-    if (today <= deadline) return [];
-    const daysOverdue = Math.round((Date.parse(today) - Date.parse(deadline)) / DAY);
-    return rows
-      .filter((r) => r.state === null || r.state === 'draft')
-      .map((r) => ({ agency: r.agency, name: r.name, ministry: r.ministry, grade: r.grade, status: r.state === null ? ('none' as const) : ('draft' as const), deadline, daysOverdue }));
+  /**
+   * In-scope agencies that have not submitted (no assessment, or a draft) once the day of the deadline that applies
+   * to them — their extension's, else the cycle's — has passed in Taiwan.
+   */
+  private async overdue(rows: readonly AgencyStanding[], cycle: CycleView): Promise<Overdue[]> {
+    if (cycle.deadline === null) return [];
+    const today = taiwanDate(this.clock.now());
+    const extensions = await extensionsOf(this.db, cycle.year);
+    return rows.flatMap((r) => {
+      if (r.state !== null && r.state !== 'draft') return [];
+      const extension = extensions.get(r.agency);
+      const deadline = effectiveDeadline(cycle.deadline, extension)!;
+      const days = daysOverdue(deadline, today);
+      return days > 0 ? [{ agency: r.agency, name: r.name, ministry: r.ministry, grade: r.grade, status: r.state === null ? ('none' as const) : ('draft' as const), deadline, extended: extension !== undefined, daysOverdue: days }] : [];
+    });
   }
 }
+
+/** The ministry whose agencies a ministry user sees; undefined for a reader who sees every agency. */
+export function ministryOf(actor: Actor): string | undefined {
+  const visibility = visibilityOf(actor);
+  return visibility.kind === 'ministry' ? (visibility.ministry ?? '\u0000') : undefined;
+}
+
+export type { Figures };

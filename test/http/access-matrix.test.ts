@@ -31,6 +31,8 @@ interface Row {
   target: Target;
   /** The state the cell's assessments are put in before the request. */
   state?: 'draft' | 'submitted' | 'in_review' | 'accepted' | 'none';
+  /** The cell's own cycle (f.cycle), closed before the request. */
+  closed?: true;
   request: (who: Who, n: number, f: Fixture) => Cell;
   expect: Record<Who, number>;
 }
@@ -195,6 +197,16 @@ const ROWS: Row[] = [
   },
   { route: 'GET /api/cycles/:year', target: '-', request: () => ({ method: 'GET', url: '/api/cycles/109' }), expect: all(200) },
   { route: 'PATCH /api/cycles/:year', target: '-', request: () => ({ method: 'PATCH', url: '/api/cycles/109', body: { deadline: '2020-11-30' } }), expect: officeOnly(200) },
+  // Each cell closes a cycle of its own; reading a snapshot needs a closed one.
+  { route: 'POST /api/cycles/:year/close', target: '-', state: 'none', request: (_who, _n, f) => ({ method: 'POST', url: `/api/cycles/${f.cycle}/close` }), expect: officeOnly(200) },
+  { route: 'GET /api/cycles/:year/snapshot', target: '-', state: 'none', closed: true, request: (_who, _n, f) => ({ method: 'GET', url: `/api/cycles/${f.cycle}/snapshot` }), expect: officeOnly(200) },
+  { route: 'GET /api/cycles/:year/extensions', target: '-', request: () => ({ method: 'GET', url: '/api/cycles/109/extensions' }), expect: officeOnly(200) },
+  {
+    route: 'PUT /api/cycles/:year/extensions/:agency',
+    target: '-',
+    request: () => ({ method: 'PUT', url: '/api/cycles/109/extensions/MOI-A', body: { until: '2020-12-31', reason: 'data centre move' } }),
+    expect: officeOnly(200),
+  },
   { route: 'GET /api/assessors/:username', target: '-', request: () => ({ method: 'GET', url: '/api/assessors/assessor' }), expect: officeOnly(200) },
   {
     route: 'PUT /api/assessors/:username',
@@ -222,10 +234,11 @@ describe.each(databaseKinds)('access matrix on $name', (kind) => {
   });
 
   /** A pilot cycle of its own and, unless `none`, the two assessments in the row's state. */
-  async function fixture(n: number, state: Row['state'] = 'draft'): Promise<Fixture> {
+  async function fixture(n: number, state: Row['state'] = 'draft', closed = false): Promise<Fixture> {
     const system = { id: 'system', username: 'system', role: 'office' as const, agency: null, ministry: null };
     const cycle = 110 + n;
     await createCycleWithCohort(t.app, cycle);
+    if (closed) await t.app.services.cycles.close(system, cycle);
     if (state === 'none') return { own: '', other: '', ownEvidence: '', otherEvidence: '', cycle };
     const db = t.app.services.handle.db;
     const make = async (agency: string, assessor: string) => {
@@ -264,7 +277,7 @@ describe.each(databaseKinds)('access matrix on $name', (kind) => {
     for (const who of WHO) {
       it(`${row.route}${row.target === '-' ? '' : ` (${row.target})`} as ${who} → ${row.expect[who]}`, async () => {
         const k = n++;
-        const cell = row.request(who, k, row.route.includes(':id') || row.route.includes('assessments') || row.route.includes('assignments') ? await fixture(k, row.state) : (undefined as unknown as Fixture));
+        const cell = row.request(who, k, row.route.includes(':id') || row.route.includes('assessments') || row.route.includes('assignments') || row.state === 'none' ? await fixture(k, row.state, row.closed) : (undefined as unknown as Fixture));
         const headers: Record<string, string> = {};
         const token = auth.get(who);
         if (token) headers.authorization = token;

@@ -4,6 +4,8 @@
 // after submitting), a reopened assessment and a draft moved to another questionnaire version. Also
 // the stored results themselves: written at each transition, equal to the live results, and rebuilt
 // by the migration's backfill.
+import { createHash } from 'node:crypto';
+import canonicalizeModule from 'canonicalize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfill } from '../../migrations/0006_assessment_results.js';
 import type { Grade } from '../../src/domain/roles.js';
@@ -16,6 +18,8 @@ import { databaseKinds } from '../helpers/databases.js';
 
 const CYCLE = 120;
 const Q = 'isgm-109@1.1.0';
+/** RFC 8785 canonical JSON, straight from the library (its CommonJS export is the function). */
+const canonicalize = canonicalizeModule as unknown as (value: unknown) => string;
 const system = { id: 'system', username: 'system', role: 'office' as const, agency: null, ministry: null };
 const MOI = '內政部';
 const MOEA = '經濟部';
@@ -188,12 +192,18 @@ describe.each(databaseKinds)('the dashboard on $name', (kind) => {
   });
 
   it('marks in-scope agencies not submitted once the deadline’s day has passed, by the clock', async () => {
-    now = new Date('2020-11-30T23:59:59Z');
+    // The deadline's day is a day in Taiwan (UTC+8): it ends at 16:00 UTC.
+    now = new Date('2020-11-30T15:59:59Z');
     expect((await dashboard()).overdue).toEqual([]);
+    now = new Date('2020-11-30T16:00:00Z');
+    expect((await dashboard()).overdue.map((o) => [o.agency, o.daysOverdue])).toEqual([
+      ['A5', 1],
+      ['A6', 1],
+    ]);
     now = new Date('2020-12-02T08:00:00Z');
     expect((await dashboard()).overdue).toEqual([
-      { agency: 'A5', name: 'A5 機關', ministry: MOI, grade: 'A', status: 'draft', deadline: '2020-11-30', daysOverdue: 2 },
-      { agency: 'A6', name: 'A6 機關', ministry: MOEA, grade: 'A', status: 'none', deadline: '2020-11-30', daysOverdue: 2 },
+      { agency: 'A5', name: 'A5 機關', ministry: MOI, grade: 'A', status: 'draft', deadline: '2020-11-30', extended: false, daysOverdue: 2 },
+      { agency: 'A6', name: 'A6 機關', ministry: MOEA, grade: 'A', status: 'none', deadline: '2020-11-30', extended: false, daysOverdue: 2 },
     ]);
     expect((await dashboard('ministry')).overdue.map((o) => o.agency)).toEqual(['A5']);
     now = new Date('2020-11-01T00:00:00Z');
@@ -225,5 +235,101 @@ describe.each(databaseKinds)('the dashboard on $name', (kind) => {
     expect(after.map(shape)).toEqual(before.filter((r) => r.assessmentId !== ids.get('A5')).map(shape));
     expect(await backfill(db, '2020-11-01T00:00:00.000Z')).toBe(0);
     expect((await dashboard()).byGrade).toEqual({ A: tally(6, [5, 4, 3, 2], 3, 1), B: tally(2, [2, 2, 2, 1], 2, 1) });
+  });
+
+  it('extends one agency’s deadline: overdue then counts from the extension’s date', async () => {
+    const put = (agency: string, payload: unknown, who = 'office', year = CYCLE) =>
+      t.app.inject({ method: 'PUT', url: `/api/cycles/${year}/extensions/${agency}`, headers: auth.has(who) ? { authorization: auth.get(who)! } : {}, payload: payload as object });
+    const granted = await put('A6', { until: '2020-12-10', reason: '  機房淹水，延後提交  ' });
+    expect(granted.statusCode, granted.body).toBe(200);
+    expect(granted.json()).toEqual({ cycle: CYCLE, agency: 'A6', until: '2020-12-10', reason: '機房淹水，延後提交', grantedBy: 'office', grantedAt: now.toISOString() });
+    now = new Date('2020-12-02T08:00:00Z');
+    expect((await dashboard()).overdue.map((o) => o.agency)).toEqual(['A5']);
+    now = new Date('2020-12-12T08:00:00Z');
+    expect((await dashboard()).overdue).toEqual([
+      { agency: 'A5', name: 'A5 機關', ministry: MOI, grade: 'A', status: 'draft', deadline: '2020-11-30', extended: false, daysOverdue: 12 },
+      { agency: 'A6', name: 'A6 機關', ministry: MOEA, grade: 'A', status: 'none', deadline: '2020-12-10', extended: true, daysOverdue: 2 },
+    ]);
+    now = new Date('2020-11-01T00:00:00Z');
+
+    // Refusals, each saying what is wrong; none changes anything.
+    const refusals: [string, unknown, number, string][] = [
+      ['A5', { until: '2020-11-30', reason: 'same day' }, 400, '/until'],
+      ['A5', { until: '2020-13-01', reason: 'no such date' }, 400, 'until'],
+      ['A5', { until: '2020-12-10', reason: '   ' }, 400, '/reason'],
+      ['A5', { until: '2020-12-10', reason: 'x\ud800' }, 400, 'reason'],
+      ['A5', { until: '2020-12-10', reason: 'x'.repeat(501) }, 400, 'reason'],
+      ['A5', { until: '2020-12-10', reason: 'ok', extra: 1 }, 400, 'extra'],
+      ['A5', { until: 20201210, reason: 'ok' }, 400, 'until'],
+      ['A5', [], 400, ''],
+      ['ZZ', { until: '2020-12-10', reason: 'ok' }, 404, 'ZZ'],
+      ['GC', { until: '2020-12-10', reason: 'regraded C for 120' }, 409, 'GC'],
+    ];
+    for (const [agency, payload, status, where] of refusals) {
+      const r = await put(agency, payload);
+      expect(r.statusCode, `${agency} ${JSON.stringify(payload)}: ${r.body}`).toBe(status);
+      expect(r.body).toContain(where);
+    }
+    expect((await put('A5', { until: '2020-12-10', reason: 'no deadline' }, 'office', 119)).statusCode).toBe(409);
+    for (const who of ['ministry', 'ciso', 'agency', 'assessor']) expect((await put('A5', { until: '2020-12-10', reason: 'mine' }, who)).statusCode).toBe(403);
+
+    // The same agency extended many times at once: every request answers, one extension remains, the last one written.
+    const dates = Array.from({ length: 12 }, (_, i) => `2020-12-${String(10 + i).padStart(2, '0')}`);
+    const answers = await Promise.all(dates.map((until) => put('A5', { until, reason: `round ${until}` })));
+    expect(answers.map((r) => r.statusCode)).toEqual(dates.map(() => 200));
+    const list = (await get('office', `/api/cycles/${CYCLE}/extensions`)).json<{ agency: string; until: string; reason: string }[]>();
+    expect(list.map((e) => e.agency)).toEqual(['A5', 'A6']);
+    expect(list[0]!.reason).toBe(`round ${list[0]!.until}`);
+    const audit = await t.app.services.handle.db.selectFrom('auditEntries').select(['action', 'after']).where('action', '=', 'cycle.extension').execute();
+    expect(audit.length).toBe(1 + dates.length);
+  });
+
+  it('closing the cycle stores a snapshot once; later changes show beside it, never in it', async () => {
+    const db = t.app.services.handle.db;
+    const open = await dashboard();
+    expect([open.snapshot, open.sinceClose]).toEqual([null, []]);
+    expect((await get('office', `/api/cycles/${CYCLE}/snapshot`)).statusCode).toBe(404);
+
+    now = new Date('2020-12-20T02:00:00Z');
+    const close = () => t.app.inject({ method: 'POST', url: `/api/cycles/${CYCLE}/close`, headers: { authorization: auth.get('office')! } });
+    const attempts = await Promise.all(Array.from({ length: 8 }, close));
+    expect(attempts.map((r) => r.statusCode).sort()).toEqual([200, 409, 409, 409, 409, 409, 409, 409]);
+    expect(attempts.find((r) => r.statusCode === 200)!.json()).toMatchObject({ year: CYCLE, closed: true });
+    expect((await db.selectFrom('auditEntries').select('action').where('action', '=', 'cycle.close').execute()).length).toBe(1);
+
+    // The snapshot holds the figures as they stood, and its hash is the SHA-256 of the record's RFC 8785 JSON.
+    const stored = (await get('office', `/api/cycles/${CYCLE}/snapshot`)).json<{ sha256: string; record: Record<string, unknown> & { agencies: { agency: string }[] } }>();
+    expect(createHash('sha256').update(canonicalize(stored.record)).digest('hex')).toBe(stored.sha256);
+    expect(stored.record.agencies.map((a) => a.agency)).toEqual(['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'B1', 'B2']);
+    expect(stored.record).toMatchObject({ cycle: CYCLE, closedAt: '2020-12-20T02:00:00.000Z', closedBy: 'office', kpi: open.kpi, byGrade: open.byGrade, distribution: open.distribution, ministries: open.ministries });
+    const closed = await dashboard();
+    expect(closed.snapshot).toEqual({ closedAt: '2020-12-20T02:00:00.000Z', sha256: stored.sha256, kpi: open.kpi, byGrade: open.byGrade, distribution: open.distribution });
+    expect(closed.sinceClose).toEqual([]);
+
+    // After closing: A1 reopened by the office, A3 accepted again by its assessor.
+    const s = t.app.services;
+    now = new Date('2021-01-05T01:00:00Z');
+    await s.reviews.reopen(actorOf(await s.accounts.getUser('office')), ids.get('A1')!, 'complaint upheld');
+    now = new Date('2021-01-06T01:00:00Z');
+    await s.reviews.accept(actorOf(await s.accounts.getUser('assessor')), ids.get('A3')!);
+    const later = await dashboard();
+    expect(later.byGrade.A!.reached.accepted).toBe(2); // A1 left, A3 came back: A2, A3
+    expect(later.snapshot).toEqual(closed.snapshot);
+    expect(later.sinceClose).toEqual([
+      { agency: 'A1', change: 'reopen', at: '2021-01-05T01:00:00.000Z' },
+      { agency: 'A3', change: 'accept', at: '2021-01-06T01:00:00.000Z' },
+    ]);
+    // The ministry (內政部) sees its own share of the snapshot and of the later changes, under the same hash.
+    const ministry = await dashboard('ministry');
+    expect(ministry.sinceClose.map((c) => c.agency)).toEqual(['A1']);
+    expect(ministry.snapshot).toMatchObject({ sha256: stored.sha256, byGrade: { A: tally(3, [3, 2, 2, 2], 2, 1), B: tally(1, [1, 1, 1, 0], 1, 0) } });
+    expect((await get('ministry', `/api/cycles/${CYCLE}/snapshot`)).statusCode).toBe(403);
+
+    // A closed cycle takes no edit, no extension, no second close.
+    expect((await t.app.inject({ method: 'PATCH', url: `/api/cycles/${CYCLE}`, headers: { authorization: auth.get('office')! }, payload: { deadline: '2021-01-31' } })).statusCode).toBe(409);
+    expect((await t.app.inject({ method: 'PUT', url: `/api/cycles/${CYCLE}/extensions/A5`, headers: { authorization: auth.get('office')! }, payload: { until: '2021-01-31', reason: 'late' } })).statusCode).toBe(409);
+    expect((await close()).statusCode).toBe(409);
+    expect((await t.app.inject({ method: 'POST', url: '/api/cycles/998/close', headers: { authorization: auth.get('office')! } })).statusCode).toBe(404);
+    now = new Date('2020-11-01T00:00:00Z');
   });
 });

@@ -345,6 +345,15 @@ describe('OpenAPI contract on sqlite', () => {
     const badBasis = await call(400, { method: 'PATCH', url: '/api/cycles/401', who: 'office', payload: { kpi: { basis: 'guessed' } } });
     expect(detailsOf(badBasis)).toEqual([{ path: '/kpi/basis', message: 'must be one of "self", "validated"' }]);
     await call(404, { method: 'PATCH', url: '/api/cycles/998', who: 'office', payload: { deadline: '2099-12-31' } });
+    await call(200, { method: 'PUT', url: '/api/cycles/401/extensions/MOI-A', who: 'office', payload: { until: '2100-01-15', reason: 'a fire in the server room' } });
+    await call(400, { method: 'PUT', url: '/api/cycles/401/extensions/MOI-A', who: 'office', payload: { until: '2099-12-31', reason: 'not later' } });
+    await call(200, { method: 'GET', url: '/api/cycles/401/extensions', who: 'office' });
+    await call(404, { method: 'GET', url: '/api/cycles/998/extensions', who: 'office' });
+    await call(201, { method: 'POST', url: '/api/cycles', who: 'office', payload: { year: 406, questionnaire: 'isgm-109@1.0.0', targetLevel: 3 } });
+    await call(404, { method: 'GET', url: '/api/cycles/406/snapshot', who: 'office' });
+    await call(200, { method: 'POST', url: '/api/cycles/406/close', who: 'office' });
+    await call(409, { method: 'POST', url: '/api/cycles/406/close', who: 'office' });
+    await call(200, { method: 'GET', url: '/api/cycles/406/snapshot', who: 'office' });
   });
 
   it('the assessor register', async () => {

@@ -2,7 +2,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireActor } from '../../plugins/auth.js';
-import { Grade, IsoDate, Nullable, Year, errors } from '../../schemas/common.js';
+import { AgencyCode, Grade, IsoDate, Nullable, Year, errors } from '../../schemas/common.js';
+import { SnapshotRecordSchema } from '../../schemas/dashboard.js';
 import { Basis } from '../../schemas/result.js';
 
 const Level = Type.Integer({ minimum: 1, maximum: 5 });
@@ -15,6 +16,10 @@ const KpiInput = Type.Object(
   { additionalProperties: false },
 );
 const YearParam = Type.Object({ year: Type.String({ pattern: '^\\d{1,3}$' }) });
+const Extension = Type.Object(
+  { cycle: Type.Integer(), agency: Type.String(), until: Type.String({ format: 'date' }), reason: Type.String(), grantedBy: Type.String(), grantedAt: Type.String({ format: 'date-time' }) },
+  { additionalProperties: false },
+);
 
 const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -64,6 +69,64 @@ const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     (request) => app.services.cycles.update(requireActor(request), Number(request.params.year), request.body),
+  );
+
+  app.post(
+    '/api/cycles/:year/close',
+    {
+      config: { access: ['office'] },
+      schema: {
+        tags: ['cycles'],
+        operationId: 'closeCycle',
+        summary: 'Close a cycle: stores the snapshot of its KPI figures, once; work on its assessments goes on and shows beside the snapshot',
+        params: YearParam,
+        response: { 200: Type.With(Cycle, { description: 'The cycle, now closed' }), ...errors },
+      },
+    },
+    async (request) => (await app.services.cycles.close(requireActor(request), Number(request.params.year))).cycle,
+  );
+
+  app.get(
+    '/api/cycles/:year/snapshot',
+    {
+      config: { access: ['office'] },
+      schema: {
+        tags: ['cycles'],
+        operationId: 'getCycleSnapshot',
+        summary: 'The snapshot stored when the cycle closed, with its hash: the SHA-256 of the record’s RFC 8785 JSON',
+        params: YearParam,
+        response: {
+          200: Type.Object({ sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }), record: SnapshotRecordSchema }, { additionalProperties: false, description: 'The snapshot record and its hash' }),
+          ...errors,
+        },
+      },
+    },
+    (request) => app.services.dashboard.snapshot(Number(request.params.year)),
+  );
+
+  app.get(
+    '/api/cycles/:year/extensions',
+    {
+      config: { access: ['office'] },
+      schema: { tags: ['cycles'], operationId: 'listDeadlineExtensions', summary: 'The deadline extensions granted in a cycle, by agency', params: YearParam, response: { 200: Type.With(Type.Array(Extension), { description: 'The extensions' }), ...errors } },
+    },
+    (request) => app.services.cycles.extensions(Number(request.params.year)),
+  );
+
+  app.put(
+    '/api/cycles/:year/extensions/:agency',
+    {
+      config: { access: ['office'] },
+      schema: {
+        tags: ['cycles'],
+        operationId: 'putDeadlineExtension',
+        summary: 'Grant or replace one agency’s deadline extension (a later date than the cycle’s deadline, with a reason)',
+        params: Type.Object({ year: YearParam.properties.year, agency: AgencyCode }),
+        body: Type.Object({ until: IsoDate, reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
+        response: { 200: Type.With(Extension, { description: 'The extension as granted' }), ...errors },
+      },
+    },
+    (request) => app.services.cycles.extend(requireActor(request), Number(request.params.year), request.params.agency, request.body),
   );
 };
 
