@@ -95,7 +95,8 @@ export function openDatabase(url: string): DatabaseHandle {
   }
   // Keep integer columns (bigint counts) as numbers rather than strings.
   pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // A server that does not answer fails a request within the connect timeout instead of holding it.
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 1500 });
   // An idle connection that the server ends (a restart, a failover) is dropped from the pool and
   // replaced on the next query; without a listener the error would end the process.
   pool.on('error', () => undefined);
@@ -111,4 +112,22 @@ export async function ping(db: Kysely<Database>): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** PostgreSQL error classes 08 (connection exception) and 57P (operator intervention: shutdown, starting up). */
+const PG_UNAVAILABLE = /^(08|57P0)/;
+const NET_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'SQLITE_CANTOPEN', 'SQLITE_IOERR', 'SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_FULL']);
+const MESSAGES_UNAVAILABLE = [/connection terminated/i, /timeout exceeded when trying to connect/i, /connection timeout/i, /the database connection is not open/i, /driver has already been destroyed/i, /Cannot use a pool after calling end/i];
+
+/**
+ * Whether an error says the database cannot be reached (down, restarting, unreachable, its file gone) rather than that a
+ * query was wrong: such a request is answered 503 and the next one tries again.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const { code, message, errors } = error as { code?: unknown; message?: unknown; errors?: unknown };
+  if (typeof code === 'string' && (NET_UNAVAILABLE.has(code) || (code.length === 5 && PG_UNAVAILABLE.test(code)) || code.startsWith('SQLITE_IOERR'))) return true;
+  if (typeof message === 'string' && MESSAGES_UNAVAILABLE.some((m) => m.test(message))) return true;
+  // Node's AggregateError when every address of the host refused.
+  return Array.isArray(errors) && errors.some(isDatabaseUnavailable);
 }

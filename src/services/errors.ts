@@ -47,6 +47,7 @@ export interface ErrorData {
   sheet_too_large: undefined;
   too_many_attempts: { retryAfterSeconds: number };
   backup_failed: undefined;
+  database_unavailable: undefined;
 }
 export type ErrorCode = keyof ErrorData;
 

@@ -8,7 +8,7 @@ import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { templatesDir } from '../../paths.js';
 import { ServiceError, type ErrorCode } from '../../services/errors.js';
-import { STATUS_OF } from '../plugins/errors.js';
+import { RETRY_AFTER_UNAVAILABLE, STATUS_OF, asServiceError } from '../plugins/errors.js';
 import { isMessageKey, message, pickLanguage, type Language, type MessageKey } from './i18n.js';
 import { Views, type PageContext } from './view.js';
 
@@ -135,11 +135,13 @@ export default fp(
 /** Errors on pages: a page in the reader's language, or the log-in page for a visitor not signed in. */
 export async function pageError(error: FastifyError | ServiceError, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   if (!request.lang) request.lang = pickLanguage(request, reply);
-  const code = error instanceof ServiceError ? error.code : undefined;
+  const service = asServiceError(error);
+  const code = service?.code;
   if (code === 'unauthorized') return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
   if (code === 'otp_enrolment_required') return reply.redirect('/me', 303);
   const status = code === 'csrf' ? 403 : code ? (STATUS_OF[code] ?? 500) : ((error as FastifyError).statusCode ?? 500);
   if (status >= 500) request.log.error({ err: error }, 'page failed');
-  const key = (code === 'csrf' ? 'error.csrf' : `error.${[401, 403, 404, 409, 413, 422, 429].includes(status) ? status : 500}`) as MessageKey;
-  return reply.page('error', 'error.title', { status, text: message(request.lang, key), detail: status < 500 && error instanceof ServiceError ? error.message : null }, status);
+  const key = (code === 'csrf' ? 'error.csrf' : `error.${[401, 403, 404, 409, 413, 422, 429, 503].includes(status) ? status : 500}`) as MessageKey;
+  if (code === 'database_unavailable') void reply.header('retry-after', RETRY_AFTER_UNAVAILABLE);
+  return reply.page('error', 'error.title', { status, text: message(request.lang, key), detail: status < 500 && service ? service.message : null }, status);
 }

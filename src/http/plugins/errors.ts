@@ -2,6 +2,7 @@
 // one table from error code to HTTP status; 4xx logged at warn, 5xx at error, internals never sent.
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply } from 'fastify';
+import { isDatabaseUnavailable } from '../../db/database.js';
 import { ServiceError, type ErrorCode, type ProblemDetail } from '../../services/errors.js';
 
 /** The HTTP status of every service error code. */
@@ -30,6 +31,7 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   sheet_too_large: 413,
   too_many_attempts: 429,
   backup_failed: 500,
+  database_unavailable: 503,
 };
 
 interface ValidationIssue {
@@ -126,16 +128,28 @@ function sendServiceError(reply: FastifyReply, error: ServiceError): FastifyRepl
     Object.assign(body.error as object, error.data as object);
   }
   if (error.code === 'too_many_attempts') void reply.header('retry-after', String((error.data as { retryAfterSeconds: number }).retryAfterSeconds));
+  if (error.code === 'database_unavailable') void reply.header('retry-after', RETRY_AFTER_UNAVAILABLE);
   return reply.status(STATUS_OF[error.code]).send(body);
 }
 
 const isServiceError = (e: unknown): e is ServiceError => e instanceof ServiceError;
 
+/** How long a client should wait before trying again when the database is not answering. */
+export const RETRY_AFTER_UNAVAILABLE = '5';
+/** The service error a request gets when its database cannot be reached. */
+export const databaseUnavailable = (): ServiceError => new ServiceError('database_unavailable', 'the database is not answering; try again in a few seconds');
+
+/** A thrown error as the service error it stands for: a database that cannot be reached becomes `database_unavailable`. */
+export function asServiceError(e: unknown): ServiceError | undefined {
+  if (isServiceError(e)) return e;
+  return isDatabaseUnavailable(e) ? databaseUnavailable() : undefined;
+}
+
 export default fp(
   (app) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
-      const thrown: unknown = error;
-      if (isServiceError(thrown)) {
+      const thrown = asServiceError(error);
+      if (thrown) {
         const status = STATUS_OF[thrown.code];
         if (status >= 500) request.log.error({ code: thrown.code }, thrown.message);
         else request.log.warn({ code: thrown.code, status }, thrown.message);

@@ -3,7 +3,7 @@
 // operation, what only the document needs, so that a future route gets it without asking:
 // an operationId, `security: []` for public routes (`config.access: 'public'`), request bodies that
 // fastify must not validate (multipart, raw bytes), 401 everywhere (a bad bearer token is refused on
-// every route), 413 and 415 wherever a body is taken, and a description for every response;
+// every route), 503 everywhere (the database may not answer), 413 and 415 wherever a body is taken, and a description for every response;
 // `finishDocument` marks a request body that admits null (a missing body) as not required.
 import fp from 'fastify-plugin';
 import swagger, { type SwaggerTransformObject } from '@fastify/swagger';
@@ -58,6 +58,8 @@ export function documentOperation(schema: FastifySchema | undefined, route: Pick
   if (isPublic) doc.security = [];
   // The bearer token is checked on every route, public ones too.
   response['401'] ??= isPublic ? Type.With(errorResponse(401), { description: 'A bearer token was sent and is unknown, expired or revoked (none is needed here)' }) : errorResponse(401);
+  // Any route may find its database not answering (the health check documents its own 503).
+  response['503'] ??= errorResponse(503);
   if (doc.body !== undefined) {
     response['413'] ??= errorResponse(413);
     response['415'] ??= errorResponse(415);
@@ -66,7 +68,7 @@ export function documentOperation(schema: FastifySchema | undefined, route: Pick
     const own = (described as { description?: unknown }).description;
     const description = typeof own === 'string' ? own : (ERROR_DESCRIPTIONS[Number(status)] ?? schema.summary ?? `HTTP ${status}`);
     response[status] = { ...described, description };
-    if (status === '429') response[status] = { ...response[status], headers: { 'retry-after': { type: 'integer', minimum: 1, description: 'seconds until the next attempt may succeed' } } };
+    if (status === '429' || status === '503') response[status] = { ...response[status], headers: { 'retry-after': { type: 'integer', minimum: 1, description: 'seconds until the next attempt may succeed' } } };
   }
   doc.response = response;
   return doc;

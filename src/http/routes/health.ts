@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ping } from '../../db/database.js';
+import { RETRY_AFTER_UNAVAILABLE } from '../plugins/errors.js';
 import { ERROR_DESCRIPTIONS } from '../schemas/common.js';
 
 const Health = Type.Object({ status: Type.String(), database: Type.String() });
@@ -20,6 +21,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (_request, reply) => {
       const up = await ping(app.services.handle.db);
+      if (!up) void reply.header('retry-after', RETRY_AFTER_UNAVAILABLE);
       return reply.status(up ? 200 : 503).send({ status: up ? 'ok' : 'unavailable', database: up ? app.services.handle.dialect : 'not answering' });
     },
   );
