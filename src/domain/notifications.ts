@@ -106,7 +106,7 @@ function returns(user: NotificationUser, facts: readonly ReturnFact[]): Notifica
   if (scopeOfRole(user.role) !== 'agency' || user.agency === null) return [];
   return facts
     .filter((f) => f.agency === user.agency)
-    .map((f) => ({ id: `return-${f.id}`, kind: 'return' as const, at: f.at, assessment: f.assessment, agency: f.agency, cycle: f.cycle, comment: f.comment }));
+    .map((f) => ({ id: `return-${f.id}`, kind: 'return' as const, at: f.at, assessment: f.assessment, agency: f.agency, cycle: f.cycle, comment: f.comment?.trim() ? f.comment : null }));
 }
 
 /** Whether an agency still owes its submission for a cycle: in the cohort of an open cycle, with no assessment or a draft. */
