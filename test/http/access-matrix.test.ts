@@ -121,6 +121,10 @@ const ROWS: Row[] = [
   // The ministry user sees the dashboard of its own agencies; agency staff and assessors have none.
   { route: 'GET /api/dashboard', target: '-', request: () => ({ method: 'GET', url: '/api/dashboard?cycle=109' }), expect: { anonymous: 401, agency: 403, ciso: 403, assessor: 403, ministry: 200, office: 200 } },
   { route: 'GET /api/assessments', target: '-', request: () => ({ method: 'GET', url: '/api/assessments' }), expect: all(200) },
+  // Every user has notifications of their own (the office and ministry users none); an id not among the caller's is not found.
+  { route: 'GET /api/notifications', target: '-', request: () => ({ method: 'GET', url: '/api/notifications?unread=true' }), expect: all(200) },
+  { route: 'POST /api/notifications/read-all', target: '-', request: () => ({ method: 'POST', url: '/api/notifications/read-all' }), expect: all(200) },
+  { route: 'POST /api/notifications/:id/read', target: '-', request: () => ({ method: 'POST', url: '/api/notifications/deadline-109-MOEA-B-14-2020-11-30/read' }), expect: all(404) },
   { route: 'GET /api/reports/verify/:sha256', target: '-', request: () => ({ method: 'GET', url: `/api/reports/verify/${'0'.repeat(64)}` }), expect: all(404, 404) },
   { route: 'GET /healthz', target: '-', request: () => ({ method: 'GET', url: '/healthz' }), expect: all(200, 200) },
   { route: 'GET /api/openapi.json', target: '-', request: () => ({ method: 'GET', url: '/api/openapi.json' }), expect: all(200, 200) },

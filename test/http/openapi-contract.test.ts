@@ -526,6 +526,21 @@ describe('OpenAPI contract on sqlite', () => {
     await call(400, { method: 'GET', url: '/api/dashboard', who: 'office' });
   });
 
+  it('notifications', async () => {
+    // After the review above, MOI-A's staff have a return and the assessor assignments.
+    const list = await call(200, { method: 'GET', url: '/api/notifications', who: 'agency' });
+    const returned = list.json<{ items: { id: string; kind: string }[] }>().items.find((n) => n.kind === 'return');
+    expect(returned).toBeDefined();
+    await call(200, { method: 'GET', url: '/api/notifications?unread=true', who: 'assessor' });
+    await call(400, { method: 'GET', url: '/api/notifications?unread=yes', who: 'agency' });
+    await call(401, { method: 'GET', url: '/api/notifications' });
+    await call(200, { method: 'POST', url: `/api/notifications/${returned!.id}/read`, who: 'agency' });
+    await call(404, { method: 'POST', url: `/api/notifications/${returned!.id}/read`, who: 'office' });
+    await call(400, { method: 'POST', url: '/api/notifications/not-an-id/read', who: 'agency' });
+    await call(200, { method: 'POST', url: '/api/notifications/read-all', who: 'ciso' });
+    await call(401, { method: 'POST', url: '/api/notifications/read-all' });
+  });
+
   it('the audit trail', async () => {
     await call(200, { method: 'GET', url: '/api/audit?limit=20&action=login', who: 'office' });
     await call(403, { method: 'GET', url: '/api/audit', who: 'assessor' });

@@ -124,6 +124,8 @@ export default fp(
         switchHref: `${url.pathname}?${new URLSearchParams([...url.searchParams, ['lang', lang === 'zh-TW' ? 'en' : 'zh-TW']]).toString()}`,
         isOffice: actor?.role === 'office',
         isMinistry: actor?.role === 'ministry',
+        // The header's link to /notifications with the unread count: signed-in users only, not while they must enrol a second factor.
+        notificationsNav: actor && !request.mustEnrolOtp ? { unread: await app.services.notifications.unreadCount(actor) } : null,
         ...data,
       };
       return this.status(status).type('text/html; charset=utf-8').send(views.render(name, context));

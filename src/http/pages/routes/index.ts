@@ -4,6 +4,7 @@ import { pageError } from '../plugin.js';
 import accountPages from './account.js';
 import assessmentPages from './assessment.js';
 import homePages from './home.js';
+import notificationPages from './notifications.js';
 import officePages from './office.js';
 import reviewPages from './review.js';
 import sessionPages from './session.js';
@@ -16,4 +17,5 @@ export default async function pageRoutes(app: FastifyInstance, options: { sessio
   await app.register(reviewPages);
   await app.register(officePages);
   await app.register(accountPages);
+  await app.register(notificationPages);
 }
