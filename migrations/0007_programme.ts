@@ -65,11 +65,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('national_reports_pk', ['cycle_year', 'lang'])
     .execute();
 
-  // The dashboard reads a cycle's agencies by grade.
+  // The dashboard reads a cycle's agencies by grade; an assessor's notifications read the assignments of their assessments.
   await db.schema.createIndex('agency_grades_cycle').on('agency_grades').columns(['cycle_year', 'grade']).execute();
+  await db.schema.createIndex('audit_entries_subject_action').on('audit_entries').columns(['subject', 'action']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropIndex('audit_entries_subject_action').execute();
   await db.schema.dropIndex('agency_grades_cycle').execute();
   for (const t of ['national_reports', 'notification_reads', 'improvement_plans', 'deadline_extensions', 'cycle_snapshots']) await db.schema.dropTable(t).execute();
 }
