@@ -15,6 +15,7 @@ import assessorRoutes from './routes/api/assessors.js';
 import auditRoutes from './routes/api/audit.js';
 import cycleRoutes from './routes/api/cycles.js';
 import dashboardRoutes from './routes/api/dashboard.js';
+import improvementRoutes from './routes/api/improvements.js';
 import questionnaireRoutes from './routes/api/questionnaires.js';
 import reportRoutes from './routes/api/reports.js';
 import reviewRoutes from './routes/api/review.js';
@@ -81,6 +82,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(reportRoutes);
   await app.register(auditRoutes);
   await app.register(dashboardRoutes);
+  await app.register(improvementRoutes);
   await app.register(pages);
   await app.register(pageRoutes, { sessionSecret: config.sessionSecret, uploadMaxMb: config.uploadMaxMb });
   await app.ready();

@@ -17,6 +17,7 @@ import { CycleService } from './cycle.service.js';
 import { DashboardService } from './dashboard.service.js';
 import { seedDemo, type DemoUser } from './demo.service.js';
 import { EvidenceService } from './evidence.service.js';
+import { ImprovementService } from './improvement.service.js';
 import { QuestionnaireService } from './questionnaire.service.js';
 import { ReportService } from './report.service.js';
 import { ReviewService } from './review.service.js';
@@ -40,6 +41,7 @@ export interface Services {
   assessors: AssessorService;
   cycles: CycleService;
   dashboard: DashboardService;
+  improvements: ImprovementService;
   questionnaires: QuestionnaireService;
 }
 
@@ -72,6 +74,7 @@ export function createServices(handle: DatabaseHandle, config: Pick<Config, 'ses
     assessors,
     cycles: new CycleService(db, questionnaires, audit, clock),
     dashboard: new DashboardService(db, clock),
+    improvements: new ImprovementService(db, access, audit, clock),
     questionnaires,
   };
 }
