@@ -101,12 +101,13 @@ export class ImprovementService {
     return stored?.gaps ?? [];
   }
 
-  /** What the plans page of an assessment shows: the gaps, the plans written on it, and what the actor may do. */
+  /** What the plans page of an assessment shows: the gaps, the plans written on it (each overdue or not), and what the actor may do. */
   async ofAssessment(actor: Actor, assessmentId: string) {
     const a = await this.access.visible(actor, assessmentId);
     const [gaps, plans] = await Promise.all([this.gapsOf(a), listPlans(this.db, { assessment: a.id })]);
+    const today = taiwanDate(this.clock.now());
     const allowed = this.access.allowed(actor, a);
-    return { assessment: a, gaps, plans: plans.map(viewOf), may: { write: allowed['improvement-plan'], track: allowed['plan-progress'] } };
+    return { assessment: a, gaps, plans: plans.map((p) => ({ ...viewOf(p), overdue: isOverdue(p, today) })), may: { write: allowed['improvement-plan'], track: allowed['plan-progress'] } };
   }
 
   /**

@@ -3,6 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import * as account from './messages/account.js';
 import * as core from './messages/core.js';
+import * as improvements from './messages/improvements.js';
 import * as office from './messages/office.js';
 
 export const LANGUAGES = ['zh-TW', 'en'] as const;
@@ -10,9 +11,9 @@ export type Language = (typeof LANGUAGES)[number];
 export const LANG_COOKIE = 'gsm_lang';
 
 
-const zh = { ...core.zh, ...office.zh, ...account.zh };
+const zh = { ...core.zh, ...office.zh, ...account.zh, ...improvements.zh };
 export type MessageKey = keyof typeof zh;
-const en: Record<MessageKey, string> = { ...core.en, ...office.en, ...account.en };
+const en: Record<MessageKey, string> = { ...core.en, ...office.en, ...account.en, ...improvements.en };
 
 const MESSAGES: Record<Language, Record<MessageKey, string>> = { 'zh-TW': zh, en };
 

@@ -4,6 +4,7 @@ import { pageError } from '../plugin.js';
 import accountPages from './account.js';
 import assessmentPages from './assessment.js';
 import homePages from './home.js';
+import improvementPages from './improvements.js';
 import officePages from './office.js';
 import reviewPages from './review.js';
 import sessionPages from './session.js';
@@ -14,6 +15,7 @@ export default async function pageRoutes(app: FastifyInstance, options: { sessio
   await app.register(homePages);
   await app.register(assessmentPages, { uploadMaxMb: options.uploadMaxMb });
   await app.register(reviewPages);
+  await app.register(improvementPages);
   await app.register(officePages);
   await app.register(accountPages);
 }
