@@ -15,3 +15,6 @@ export const daysBetween = (from: string, to: string): number => Math.round((Dat
 
 /** Days past `deadline` on the date `today`: 0 until the deadline's day is over. */
 export const daysOverdue = (deadline: string, today: string): number => Math.max(0, daysBetween(deadline, today));
+
+/** Whether `value` is an ISO date (YYYY-MM-DD) that exists in the calendar (no 2021-02-29). */
+export const isCalendarDate = (value: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;

@@ -36,7 +36,10 @@ export function transitionBetween(from: AssessmentState | null, to: AssessmentSt
  * - `assessor-review`: assessor ratings, scope decisions, attribute overrides and findings;
  * - `comment`: the comment thread (closed once accepted: the accepted record takes no change until reopened);
  * - `assign`: (re)assigning the lead assessor;
- * - `move`: moving a draft to another version of its questionnaire, through the crosswalks.
+ * - `move`: moving a draft to another version of its questionnaire, through the crosswalks;
+ * - `improvement-plan`: writing a new improvement plan for a gap of the accepted result;
+ * - `plan-progress`: changing a plan (action, owner, due date, status) in any state, since plans are
+ *   records of their own, tracked into the next cycle even after a reopening.
  */
 export const EDITS = {
   'fill-in': { from: ['draft', 'returned'], by: ['agency', 'ciso'] },
@@ -44,6 +47,8 @@ export const EDITS = {
   comment: { from: ['draft', 'submitted', 'in_review', 'returned'], by: ['agency', 'ciso', 'assessor', 'office'] },
   assign: { from: ['draft', 'submitted', 'in_review', 'returned'], by: ['office'] },
   move: { from: ['draft'], by: ['office'] },
+  'improvement-plan': { from: ['accepted'], by: ['agency', 'ciso'] },
+  'plan-progress': { from: STATES, by: ['agency', 'ciso'] },
 } as const satisfies Record<string, Rule>;
 export type Edit = keyof typeof EDITS;
 
@@ -67,7 +72,7 @@ function check(name: string, rule: Rule, actor: Actor, a: Subject): Refusal | nu
   return null;
 }
 
-const EDIT_WORDS: Record<Edit, string> = { 'fill-in': 'fill in the assessment', 'assessor-review': 'review the assessment', comment: 'comment', assign: 'assign its assessor', move: 'move it to another questionnaire version' };
+const EDIT_WORDS: Record<Edit, string> = { 'fill-in': 'fill in the assessment', 'assessor-review': 'review the assessment', comment: 'comment', assign: 'assign its assessor', move: 'move it to another questionnaire version', 'improvement-plan': 'write an improvement plan', 'plan-progress': 'change an improvement plan' };
 
 /** Whether `actor` may make `transition` on an assessment in its present state. */
 export const refuseTransition = (actor: Actor, a: Subject, transition: Transition): Refusal | null => check(transition, TRANSITIONS[transition], actor, a);

@@ -16,6 +16,7 @@ import auditRoutes from './routes/api/audit.js';
 import cycleRoutes from './routes/api/cycles.js';
 import dashboardRoutes from './routes/api/dashboard.js';
 import notificationRoutes from './routes/api/notifications.js';
+import improvementRoutes from './routes/api/improvements.js';
 import questionnaireRoutes from './routes/api/questionnaires.js';
 import reportRoutes from './routes/api/reports.js';
 import reviewRoutes from './routes/api/review.js';
@@ -83,6 +84,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(auditRoutes);
   await app.register(dashboardRoutes);
   await app.register(notificationRoutes);
+  await app.register(improvementRoutes);
   await app.register(pages);
   await app.register(pageRoutes, { sessionSecret: config.sessionSecret, uploadMaxMb: config.uploadMaxMb });
   await app.ready();

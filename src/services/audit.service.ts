@@ -55,6 +55,8 @@ export const AUDIT_ACTIONS = [
   'override.put',
   'finding.put',
   'result.read',
+  'improvement.create',
+  'improvement.update',
   'demo.seeded',
   'demo.fill-in',
 ] as const;

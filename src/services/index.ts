@@ -18,6 +18,7 @@ import { DashboardService } from './dashboard.service.js';
 import { seedDemo, type DemoUser } from './demo.service.js';
 import { EvidenceService } from './evidence.service.js';
 import { NotificationService } from './notification.service.js';
+import { ImprovementService } from './improvement.service.js';
 import { QuestionnaireService } from './questionnaire.service.js';
 import { ReportService } from './report.service.js';
 import { ReviewService } from './review.service.js';
@@ -42,6 +43,7 @@ export interface Services {
   cycles: CycleService;
   dashboard: DashboardService;
   notifications: NotificationService;
+  improvements: ImprovementService;
   questionnaires: QuestionnaireService;
 }
 
@@ -75,6 +77,7 @@ export function createServices(handle: DatabaseHandle, config: Pick<Config, 'ses
     cycles: new CycleService(db, questionnaires, audit, clock),
     dashboard: new DashboardService(db, clock),
     notifications: new NotificationService(db, clock),
+    improvements: new ImprovementService(db, access, audit, clock),
     questionnaires,
   };
 }

@@ -21,6 +21,8 @@ const EXPECTED_EDITS: Record<Edit, { roles: Role[]; from: AssessmentState[] }> =
   comment: { roles: ['agency', 'ciso', 'assessor', 'office'], from: ['draft', 'submitted', 'in_review', 'returned'] },
   assign: { roles: ['office'], from: ['draft', 'submitted', 'in_review', 'returned'] },
   move: { roles: ['office'], from: ['draft'] },
+  'improvement-plan': { roles: ['agency', 'ciso'], from: ['accepted'] },
+  'plan-progress': { roles: ['agency', 'ciso'], from: ['draft', 'submitted', 'in_review', 'returned', 'accepted'] },
 };
 
 describe('the workflow table', () => {

@@ -23,6 +23,9 @@ interface Fixture {
   other: string;
   ownEvidence: string;
   otherEvidence: string;
+  /** An improvement plan on each of the two assessments. */
+  ownPlan: string;
+  otherPlan: string;
   cycle: number;
 }
 
@@ -87,6 +90,14 @@ const assessmentRows: Row[] = (['own', 'other'] as const).flatMap((target): Row[
     expect: onAssessment(target, { agency: 200, ciso: 200 }, STAFF),
   },
   { route: 'GET /api/assessments/:id/result', target, request: (_w, _n, f) => ({ method: 'GET', url: `/api/assessments/${idOf(f, target)}/result` }), expect: onAssessment(target, { agency: 200, ciso: 200, assessor: 200, ministry: 200, office: 200 }, ALL_ROLES) },
+  {
+    route: 'POST /api/improvements',
+    target,
+    state: 'accepted',
+    request: (_w, _n, f) => ({ method: 'POST', url: '/api/improvements', body: { assessment: idOf(f, target), process: 'GOV-01', attribute: 'PA2.1', action: '訂定資安目標', owner: '資訊室', due: '2031-06-30' } }),
+    expect: onAssessment(target, { agency: 201, ciso: 201 }, STAFF),
+  },
+  { route: 'PATCH /api/improvements/:id', target, request: (_w, _n, f) => ({ method: 'PATCH', url: `/api/improvements/${target === 'own' ? f.ownPlan : f.otherPlan}`, body: { status: 'in_progress' } }), expect: onAssessment(target, { agency: 200, ciso: 200 }, STAFF) },
   { route: 'PUT /api/assignments', target, request: (_w, _n, f) => ({ method: 'PUT', url: '/api/assignments', body: { assessment: idOf(f, target), assessor: 'assessor2' } }), expect: officeOnly(200) },
   {
     route: 'POST /api/assessments',
@@ -125,6 +136,8 @@ const ROWS: Row[] = [
   { route: 'GET /api/notifications', target: '-', request: () => ({ method: 'GET', url: '/api/notifications?unread=true' }), expect: all(200) },
   { route: 'POST /api/notifications/read-all', target: '-', request: () => ({ method: 'POST', url: '/api/notifications/read-all' }), expect: all(200) },
   { route: 'POST /api/notifications/:id/read', target: '-', request: () => ({ method: 'POST', url: '/api/notifications/deadline-109-MOEA-B-14-2020-11-30/read' }), expect: all(404) },
+  // Every user gets the plans of the assessments they see (possibly none).
+  { route: 'GET /api/improvements', target: '-', request: () => ({ method: 'GET', url: '/api/improvements?cycle=109' }), expect: all(200) },
   { route: 'GET /api/reports/verify/:sha256', target: '-', request: () => ({ method: 'GET', url: `/api/reports/verify/${'0'.repeat(64)}` }), expect: all(404, 404) },
   { route: 'GET /healthz', target: '-', request: () => ({ method: 'GET', url: '/healthz' }), expect: all(200, 200) },
   { route: 'GET /api/openapi.json', target: '-', request: () => ({ method: 'GET', url: '/api/openapi.json' }), expect: all(200, 200) },
@@ -243,7 +256,7 @@ describe.each(databaseKinds)('access matrix on $name', (kind) => {
     const cycle = 110 + n;
     await createCycleWithCohort(t.app, cycle);
     if (closed) await t.app.services.cycles.close(system, cycle);
-    if (state === 'none') return { own: '', other: '', ownEvidence: '', otherEvidence: '', cycle };
+    if (state === 'none') return { own: '', other: '', ownEvidence: '', otherEvidence: '', ownPlan: '', otherPlan: '', cycle };
     const db = t.app.services.handle.db;
     const make = async (agency: string, assessor: string) => {
       const { id } = await t.app.services.assessments.create(system, { agency, cycle });
@@ -256,12 +269,17 @@ describe.each(databaseKinds)('access matrix on $name', (kind) => {
       await db.insertInto('evidenceFiles').values({ id: evidence, assessmentId: id, process: 'GOV-01', indicator: 'BP1', name: 'a.txt', type: 'text/plain', size: 1, sha256: '0'.repeat(64), content: Buffer.from('a'), uploadedBy: 'agency', createdAt: at }).execute();
       if (state === 'accepted') {
         await db.insertInto('sealedRecords').values({ id: `seal-${n}-${agency}`, assessmentId: id, record: '{}', recordSha256: `${n}-${agency}`, acceptedAt: at, revokedAt: null, revokedReason: null, supersededBy: null }).execute();
+        // A stored validated result with one gap, GOV-01 PA2.1, for an improvement plan to address.
+        const result = JSON.stringify({ questionnaire: 'isgm-109@1.0.0', gaps: [{ process: 'GOV-01', attribute: 'PA2.1', required: 'L', rating: 'P', achievement: 0.5, indicators: ['GP2.1.1'] }] });
+        await db.insertInto('assessmentResults').values({ assessmentId: id, questionnaire: 'isgm-109@1.0.0', selfLevel: 1, selfScore: 1, selfMeetsTarget: null, selfTargetLevel: null, selfResult: result, validatedLevel: 1, validatedScore: 1, validatedMeetsTarget: null, validatedTargetLevel: null, validatedResult: result, storedAt: at }).execute();
       }
-      return { id, evidence };
+      const plan = `plan-${n}-${agency}`;
+      await db.insertInto('improvementPlans').values({ id: plan, assessmentId: id, agencyCode: agency, cycleYear: cycle, process: 'GOV-01', attribute: 'PA2.1', action: '訂定資安目標', owner: '資訊室', due: '2031-06-30', status: 'open', revision: 1, createdBy: 'agency', createdAt: at, updatedAt: at }).execute();
+      return { id, evidence, plan };
     };
     const own = await make('MOI-A', 'assessor');
     const other = await make('MOEA-B', 'assessor2');
-    return { own: own.id, other: other.id, ownEvidence: own.evidence, otherEvidence: other.evidence, cycle };
+    return { own: own.id, other: other.id, ownEvidence: own.evidence, otherEvidence: other.evidence, ownPlan: own.plan, otherPlan: other.plan, cycle };
   }
   afterAll(async () => {
     await t?.close();
@@ -281,7 +299,7 @@ describe.each(databaseKinds)('access matrix on $name', (kind) => {
     for (const who of WHO) {
       it(`${row.route}${row.target === '-' ? '' : ` (${row.target})`} as ${who} → ${row.expect[who]}`, async () => {
         const k = n++;
-        const cell = row.request(who, k, row.route.includes(':id') || row.route.includes('assessments') || row.route.includes('assignments') || row.state === 'none' ? await fixture(k, row.state, row.closed) : (undefined as unknown as Fixture));
+        const cell = row.request(who, k, row.route.includes(':id') || row.route.includes('assessments') || row.route.includes('assignments') || row.route.includes('improvements') || row.state === 'none' ? await fixture(k, row.state, row.closed) : (undefined as unknown as Fixture));
         const headers: Record<string, string> = {};
         const token = auth.get(who);
         if (token) headers.authorization = token;

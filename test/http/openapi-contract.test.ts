@@ -541,6 +541,28 @@ describe('OpenAPI contract on sqlite', () => {
     await call(401, { method: 'POST', url: '/api/notifications/read-all' });
   });
 
+  it('improvement plans', async () => {
+    // The pilot cycle's accepted assessment has no gap: give its stored validated result one to plan for.
+    const db = t.app.services.handle.db;
+    const stored = await db.selectFrom('assessmentResults').select('validatedResult').where('assessmentId', '=', ids.reviewed).executeTakeFirstOrThrow();
+    const gap = { process: 'GOV-01', attribute: 'PA2.1', required: 'L', rating: 'P', achievement: 0.5, indicators: ['GP2.1.1'] };
+    await db.updateTable('assessmentResults').set({ validatedResult: JSON.stringify({ ...(JSON.parse(stored.validatedResult) as object), gaps: [gap] }) }).where('assessmentId', '=', ids.reviewed).execute();
+    const body = { assessment: ids.reviewed, process: 'GOV-01', attribute: 'PA2.1', action: '訂定資安目標並每季檢討', owner: '資訊室', due: '2031-06-30' };
+    const plan = (await call(201, { method: 'POST', url: '/api/improvements', who: 'ciso', payload: body })).json<{ id: string }>();
+    await call(400, { method: 'POST', url: '/api/improvements', who: 'ciso', payload: { ...body, attribute: 'PA1.1' } });
+    await call(403, { method: 'POST', url: '/api/improvements', who: 'office', payload: body });
+    await call(404, { method: 'POST', url: '/api/improvements', who: 'ciso', payload: { ...body, assessment: 'no-such-assessment' } });
+    await call(409, { method: 'POST', url: '/api/improvements', who: 'ciso', payload: { ...body, assessment: ids.draft } });
+    await call(401, { method: 'POST', url: '/api/improvements', payload: body });
+    await call(200, { method: 'PATCH', url: `/api/improvements/${plan.id}`, who: 'agency', payload: { status: 'in_progress' } });
+    await call(400, { method: 'PATCH', url: `/api/improvements/${plan.id}`, who: 'agency', payload: {} });
+    await call(403, { method: 'PATCH', url: `/api/improvements/${plan.id}`, who: 'ministry', payload: { status: 'done' } });
+    await call(404, { method: 'PATCH', url: '/api/improvements/no-such-plan', who: 'agency', payload: { status: 'done' } });
+    expect((await call(200, { method: 'GET', url: `/api/improvements?assessment=${ids.reviewed}`, who: 'ministry' })).json()).toMatchObject([{ id: plan.id, status: 'in_progress' }]);
+    await call(400, { method: 'GET', url: '/api/improvements?status=closed', who: 'office' });
+    await call(401, { method: 'GET', url: '/api/improvements' });
+  });
+
   it('the audit trail', async () => {
     await call(200, { method: 'GET', url: '/api/audit?limit=20&action=login', who: 'office' });
     await call(403, { method: 'GET', url: '/api/audit', who: 'assessor' });

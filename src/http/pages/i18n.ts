@@ -3,6 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import * as account from './messages/account.js';
 import * as core from './messages/core.js';
+import * as improvements from './messages/improvements.js';
 import * as notifications from './messages/notifications.js';
 import * as office from './messages/office.js';
 
@@ -11,9 +12,9 @@ export type Language = (typeof LANGUAGES)[number];
 export const LANG_COOKIE = 'gsm_lang';
 
 
-const zh = { ...core.zh, ...office.zh, ...account.zh, ...notifications.zh };
+const zh = { ...core.zh, ...office.zh, ...account.zh, ...notifications.zh, ...improvements.zh };
 export type MessageKey = keyof typeof zh;
-const en: Record<MessageKey, string> = { ...core.en, ...office.en, ...account.en, ...notifications.en };
+const en: Record<MessageKey, string> = { ...core.en, ...office.en, ...account.en, ...notifications.en, ...improvements.en };
 
 const MESSAGES: Record<Language, Record<MessageKey, string>> = { 'zh-TW': zh, en };
 

@@ -63,6 +63,7 @@ export default async function assessmentPages(app: FastifyInstance, options: { u
         statement: SIGN_OFF_STATEMENT,
         assessorRatings,
         lastReturn: [...view.history].reverse().find((h) => h.to === 'returned') ?? null,
+        carriedPlans: await app.services.improvements.carriedInto(actor, id),
         flash: doneFlash(request),
         ...extra,
       },

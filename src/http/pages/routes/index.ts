@@ -5,6 +5,7 @@ import accountPages from './account.js';
 import assessmentPages from './assessment.js';
 import homePages from './home.js';
 import notificationPages from './notifications.js';
+import improvementPages from './improvements.js';
 import officePages from './office.js';
 import reviewPages from './review.js';
 import sessionPages from './session.js';
@@ -15,6 +16,7 @@ export default async function pageRoutes(app: FastifyInstance, options: { sessio
   await app.register(homePages);
   await app.register(assessmentPages, { uploadMaxMb: options.uploadMaxMb });
   await app.register(reviewPages);
+  await app.register(improvementPages);
   await app.register(officePages);
   await app.register(accountPages);
   await app.register(notificationPages);
