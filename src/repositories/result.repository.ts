@@ -1,7 +1,7 @@
 // The stored results of assessments (docs/domain.md §8) and the one read the dashboard makes of a
 // cycle: every agency of the cycle's grades with its assessment's state and stored levels.
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../db/types.js';
+import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { AssessmentResultsTable, Database } from '../db/types.js';
 import type { ScoreResult } from '../domain/scoring.js';
 import type { AssessmentState } from '../domain/workflow.js';
 
@@ -10,9 +10,11 @@ type Db = Kysely<Database> | Transaction<Database>;
 const bitOrNull = (b: boolean | null): number | null => (b === null ? null : b ? 1 : 0);
 const boolOrNull = (n: number | null): boolean | null => (n === null ? null : Number(n) === 1);
 
-export async function upsertStoredResults(db: Db, assessmentId: string, results: { self: ScoreResult; validated: ScoreResult }, at: string): Promise<void> {
+/** The stored-results row of an assessment's two results, as written at `at`. */
+export function storedResultsRow(assessmentId: string, results: { self: ScoreResult; validated: ScoreResult }, at: string): Insertable<AssessmentResultsTable> {
   const { self, validated } = results;
-  const row = {
+  return {
+    assessmentId,
     questionnaire: self.questionnaire,
     selfLevel: self.level,
     selfScore: self.score,
@@ -26,6 +28,10 @@ export async function upsertStoredResults(db: Db, assessmentId: string, results:
     validatedResult: JSON.stringify(validated),
     storedAt: at,
   };
+}
+
+export async function upsertStoredResults(db: Db, assessmentId: string, results: { self: ScoreResult; validated: ScoreResult }, at: string): Promise<void> {
+  const { assessmentId: _id, ...row } = storedResultsRow(assessmentId, results, at);
   await db
     .insertInto('assessmentResults')
     .values({ assessmentId, ...row })

@@ -55,6 +55,7 @@ export const AUDIT_ACTIONS = [
   'result.read',
   'demo.seeded',
   'demo.fill-in',
+  'seed.national',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
