@@ -333,24 +333,23 @@ export async function seedNational(services: Services, clock: SeedClock, options
   let assessorRatings = 0;
   let seals = 0;
   let reopened = 0;
-  const accepted108: Planned[] = [];
+  const accepted108: { id: string; agencyCode: string; acceptedAt: string; gaps: Results['validated']['gaps'] }[] = [];
   for (const cycle of [108, 109]) {
     const view = await services.cycles.get(cycle);
     const index = await services.questionnaires.index(view.questionnaire);
     const cohort = agencies.filter((a) => inCohort(a, cycle));
     const states = spread(random, cohort.length, STATE_SHARES[cycle]!);
     counts[String(cycle)] = { none: 0, draft: 0, submitted: 0, in_review: 0, returned: 0, accepted: 0 };
-    const plans: Planned[] = [];
+    const todo: { agency: SeedAgency; state: AssessmentState }[] = [];
     for (const [i, agency] of cohort.entries()) {
       const state = states[i]!;
       counts[String(cycle)]![state]++;
-      if (state === 'none') continue;
-      const plan = planAssessment(random, index, { cycle, target: view.targetLevel, agency, state, assessors, office });
-      if (plan.acceptances.some((x) => x.reopened)) reopened++;
-      plans.push(plan);
+      if (state !== 'none') todo.push({ agency, state });
     }
-    for (let i = 0; i < plans.length; i += ASSESSMENTS_PER_BATCH) {
-      const batch = plans.slice(i, i + ASSESSMENTS_PER_BATCH);
+    // Planned a batch at a time, in the same order every run, so that memory stays bounded at any size.
+    for (let i = 0; i < todo.length; i += ASSESSMENTS_PER_BATCH) {
+      const batch = todo.slice(i, i + ASSESSMENTS_PER_BATCH).map(({ agency, state }) => planAssessment(random, index, { cycle, target: view.targetLevel, agency, state, assessors, office }));
+      reopened += batch.filter((p) => p.acceptances.some((x) => x.reopened)).length;
       const written = { answers: 0, assessorRatings: 0, seals: 0, transitions: 0 };
       await group({ phase: `cycle ${cycle}`, cycle, from: batch[0]!.record.id, assessments: batch.length, states: countBy(batch.map((p) => p.record.state)), ...(resultsOnly ? { resultsOnly: true } : {}) }, async (trx) => {
         await writeBatch(trx, services, batch, resultsOnly, written);
@@ -358,9 +357,11 @@ export async function seedNational(services: Services, clock: SeedClock, options
       answers += written.answers;
       assessorRatings += written.assessorRatings;
       seals += written.seals;
-      progress(`cycle ${cycle}`, Math.min(i + ASSESSMENTS_PER_BATCH, plans.length), plans.length);
+      if (cycle === 108) {
+        for (const p of batch) if (p.record.state === 'accepted') accepted108.push({ id: p.record.id, agencyCode: p.record.agencyCode, acceptedAt: p.record.acceptedAt!, gaps: p.validated?.gaps ?? [] });
+      }
+      progress(`cycle ${cycle}`, Math.min(i + ASSESSMENTS_PER_BATCH, todo.length), todo.length);
     }
-    if (cycle === 108) accepted108.push(...plans.filter((p) => p.record.state === 'accepted'));
   }
 
   // ——— improvement plans on the gaps of accepted 108 assessments ———
@@ -369,16 +370,15 @@ export async function seedNational(services: Services, clock: SeedClock, options
     const plans: Insertable<Database['improvementPlans']>[] = [];
     const byCode = new Map(agencies.map((a) => [a.code, a]));
     for (const p of accepted108) {
-      const gaps = p.validated?.gaps ?? [];
-      const agency = byCode.get(p.record.agencyCode);
-      for (const gap of gaps.slice(0, 3)) {
-        const created = Date.parse(p.record.acceptedAt!) + random.int(3, 30) * DAY;
+      const agency = byCode.get(p.agencyCode);
+      for (const gap of p.gaps.slice(0, 3)) {
+        const created = Date.parse(p.acceptedAt) + random.int(3, 30) * DAY;
         const status = random.pick(['open', 'in_progress', 'in_progress', 'done', 'done'] as const);
         const updated = status === 'open' ? created : created + random.int(10, 200) * DAY;
         plans.push({
           id: random.uuid(),
-          assessmentId: p.record.id,
-          agencyCode: p.record.agencyCode,
+          assessmentId: p.id,
+          agencyCode: p.agencyCode,
           cycleYear: 108,
           process: gap.process,
           attribute: gap.attribute,
