@@ -17,6 +17,7 @@ import type { BenchRow } from './table.js';
 const SEED = 1;
 const WARM = 3;
 const RUNS = 20;
+const SLOW_RUNS = 5;
 const CACHE = join(tmpdir(), 'govsec-maturity-bench-national');
 const SIZES: { agencies: number; resultsOnly: boolean }[] = (process.env.BENCH_NATIONAL_SIZES ?? '700,7000,70000').split(',').map((s) => ({ agencies: Number(s), resultsOnly: Number(s) > 10_000 }));
 const ROUTES = [
@@ -74,17 +75,22 @@ export async function benchDashboard(): Promise<BenchRow[]> {
       if (login.statusCode !== 200) throw new Error(`login as office1: ${login.statusCode} ${login.body}`);
       const cookie = login.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
       for (const route of ROUTES) {
-        const times: number[] = [];
         let bytes = 0;
         let status = 0;
-        for (let i = 0; i < WARM + RUNS; i++) {
+        const once = async (): Promise<number> => {
           const started = performance.now();
           const response = await app.inject({ method: 'GET', url: route.url, headers: { cookie } });
           const elapsed = performance.now() - started;
           status = response.statusCode;
           bytes = response.rawPayload.length;
-          if (i >= WARM) times.push(elapsed);
-        }
+          return elapsed;
+        };
+        let warmest = 0;
+        for (let i = 0; i < WARM; i++) warmest = await once();
+        // A route far over its goal gets fewer runs (the figure is clear, and 20 runs of 20 s would hold the bench for minutes).
+        const runs = warmest > 4 * route.goalMs && warmest > 2000 ? SLOW_RUNS : RUNS;
+        const times: number[] = [];
+        for (let i = 0; i < runs; i++) times.push(await once());
         const p50 = percentile(times, 0.5);
         const p95 = percentile(times, 0.95);
         if (status === 200) p50s.set(route.name, [...(p50s.get(route.name) ?? []), p50]);
@@ -92,7 +98,7 @@ export async function benchDashboard(): Promise<BenchRow[]> {
           name: `${route.name} (GET ${route.url.replace(/\?.*/, '')})`,
           subject: `${thousands(agencies)} agencies, ${kind}: ${thousands(inCohort)} in cohort, ${thousands(assessed)} assessed`,
           value: status === 200 ? `p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, ${(bytes / 1024).toFixed(0)} KB` : `status ${status} (p50 ${p50.toFixed(1)} ms)`,
-          runs: String(RUNS),
+          runs: String(runs),
           goal: `< ${route.goalMs} ms`,
           ok: status === 200 ? p50 < route.goalMs : null,
         });

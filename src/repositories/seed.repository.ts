@@ -11,15 +11,14 @@ const ROWS_PER_INSERT = 500;
 const MAX_PARAMETERS = 30_000;
 
 /** Inserts `rows` into `table`, a chunk per statement; returns how many were written. */
-export async function insertRows<T extends keyof Database & string>(db: Db, table: T, rows: readonly Insertable<Database[T]>[]): Promise<number> {
+export async function insertRows<T extends keyof Database>(db: Db, table: T, rows: readonly Insertable<Database[T]>[]): Promise<number> {
   if (rows.length === 0) return 0;
   const columns = Object.keys(rows[0]!).length;
   const size = Math.max(1, Math.min(ROWS_PER_INSERT, Math.floor(MAX_PARAMETERS / columns)));
   for (let i = 0; i < rows.length; i += size) {
-    // Kysely cannot type an insert into a table chosen by a type parameter; the rows are typed for it above.
     await db
       .insertInto(table)
-      .values(rows.slice(i, i + size) as never)
+      .values(rows.slice(i, i + size))
       .execute();
   }
   return rows.length;
