@@ -14,6 +14,7 @@ import {
 } from '../questionnaires/loader.js';
 import { checkAnswersDocumentShape } from '../questionnaires/validator.js';
 import { auditVerify, backup, createUser, importAgencies, migrate, moveQuestionnaire, report } from './database.js';
+import { seedNationalCommand } from './seed-national.js';
 import { CliError, parse, type CliIo, type Command } from './shared.js';
 
 export type { CliIo } from './shared.js';
@@ -42,6 +43,10 @@ Commands:
                                         through the crosswalks
   report --assessment <id> [--lang en] [--part annex] -o <file.pdf>
                                         the findings report (stored once accepted, a DRAFT before)
+  seed-national --agencies <n> --seed <n> [--results-only]
+                                        fill an empty database with a deterministic national
+                                        data set (A ≈ 5 %, B ≈ 15 % of the agencies; cycles 108
+                                        and 109); --results-only writes no answers or history
   help                                  this text
 
 Roles: agency, ciso, assessor, ministry, office.
@@ -129,6 +134,7 @@ const commands: Record<string, Command> = {
   backup,
   'move-questionnaire': moveQuestionnaire,
   report,
+  'seed-national': seedNationalCommand,
   help: (_args, io) => {
     io.stdout(HELP);
     return 0;

@@ -6,6 +6,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** All of standard input, for the commands that read it (create-user --password-stdin); the process's own by default. */
   stdin?: () => string;
+  /** Whether stderr is a terminal (progress is then redrawn in place; otherwise a line per step). */
+  stderrIsTty?: boolean;
 }
 
 /** A refusal: its lines go to stderr, nothing to stdout, exit 1. */

@@ -59,6 +59,7 @@ export const AUDIT_ACTIONS = [
   'improvement.update',
   'demo.seeded',
   'demo.fill-in',
+  'seed.national',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

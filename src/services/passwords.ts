@@ -13,9 +13,9 @@ function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise
   );
 }
 
-export async function hashPassword(password: string, cost = PASSWORD_HASH_COST): Promise<string> {
+/** `salt` is random unless given (the national seed derives it from its seed, for a reproducible data set). */
+export async function hashPassword(password: string, cost = PASSWORD_HASH_COST, salt: Buffer = randomBytes(16)): Promise<string> {
   const N = 2 ** cost;
-  const salt = randomBytes(16);
   const key = await scrypt(password, salt, { N, r: R, p: P, maxmem: 128 * N * R * 2 });
   return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
 }

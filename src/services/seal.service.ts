@@ -64,9 +64,10 @@ export class SealService {
   /**
    * Builds the sealed record of an assessment being accepted and stores it, inside the accept
    * transaction: the audit head is locked first, so the head it freezes is the one at commit, and the
-   * parts are read through the transaction, so they are those the acceptance commits.
+   * parts are read through the transaction, so they are those the acceptance commits. `id` names the
+   * stored row (random; the national seed passes its own, so that the same seed gives the same rows).
    */
-  async seal(trx: Transaction<Database>, a: AssessmentRecord, assessor: Actor, acceptedAt: string, parts: AssessmentParts, results: Results): Promise<{ verificationCode: string; record: SealedRecord }> {
+  async seal(trx: Transaction<Database>, a: AssessmentRecord, assessor: Actor, acceptedAt: string, parts: AssessmentParts, results: Results, id: string = randomUUID()): Promise<{ verificationCode: string; record: SealedRecord }> {
     const auditHead = await lockAuditHead(trx);
     const [agency, grades, ciso, assessorUser] = await Promise.all([
       findAgency(trx, a.agencyCode),
@@ -91,7 +92,7 @@ export class SealService {
       auditHead,
     };
     const verificationCode = verificationCodeOf(record);
-    await repo.insertSeal(trx, { id: randomUUID(), assessmentId: a.id, record: canonicalJson(record), verificationCode, acceptedAt, revokedAt: null, revokedReason: null, supersededBy: null });
+    await repo.insertSeal(trx, { id, assessmentId: a.id, record: canonicalJson(record), verificationCode, acceptedAt, revokedAt: null, revokedReason: null, supersededBy: null });
     await repo.supersedeRevokedSeals(trx, a.id, verificationCode);
     return { verificationCode, record };
   }
