@@ -294,6 +294,9 @@ export interface AssessmentResultsTable {
   /** JSON: the whole validated result */
   validatedResult: string;
   storedAt: string;
+  /** JSON: the processes that block the target on each basis, `[{process, level, attributes}]` (migration 0007) */
+  selfBlocking: string;
+  validatedBlocking: string;
 }
 
 export interface CycleSnapshotsTable {

@@ -3,6 +3,7 @@
 // level distribution and each milestone's status. Pure: the dashboard, the snapshot taken when a cycle
 // closes, the trend and the national report all count through here.
 import type { Grade } from './roles.js';
+import type { ScoreResult } from './scoring.js';
 import type { AssessmentState } from './workflow.js';
 
 /** A cycle's KPI (docs/domain.md §2). */
@@ -133,4 +134,22 @@ export function milestoneStatus(kpi: KpiFigures, settled: boolean): MilestoneSta
   if (kpi.target === null) return 'no-target';
   if (kpi.verdict === 'met') return 'met';
   return settled ? 'not-met' : 'in-progress';
+}
+
+/** A process that keeps an agency below its target: its level and the attributes of its gaps (§4 rule 9). */
+export interface BlockingProcess {
+  process: string;
+  level: number | null;
+  attributes: string[];
+}
+
+/** The processes of a result that block its target, in the order of its gaps: stored beside the result, so that counting never parses it. */
+export function blockingProcesses(result: Pick<ScoreResult, 'gaps' | 'processes'>): BlockingProcess[] {
+  const out: BlockingProcess[] = [];
+  for (const gap of result.gaps) {
+    let entry = out.find((p) => p.process === gap.process);
+    if (!entry) out.push((entry = { process: gap.process, level: result.processes.find((p) => p.id === gap.process)?.level ?? null, attributes: [] }));
+    entry.attributes.push(gap.attribute);
+  }
+  return out;
 }

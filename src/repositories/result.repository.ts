@@ -2,7 +2,7 @@
 // cycle: every agency of the cycle's grades with its assessment's state and stored levels.
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { AssessmentResultsTable, Database } from '../db/types.js';
-import type { AgencyStanding } from '../domain/programme.js';
+import { blockingProcesses, type AgencyStanding, type BlockingProcess } from '../domain/programme.js';
 import type { ScoreResult } from '../domain/scoring.js';
 import type { AssessmentState } from '../domain/workflow.js';
 
@@ -28,6 +28,8 @@ export function storedResultsRow(assessmentId: string, results: { self: ScoreRes
     validatedTargetLevel: validated.targetLevel,
     validatedResult: JSON.stringify(validated),
     storedAt: at,
+    selfBlocking: JSON.stringify(blockingProcesses(self)),
+    validatedBlocking: JSON.stringify(blockingProcesses(validated)),
   };
 }
 
@@ -96,6 +98,25 @@ export async function storedResultsOf(db: Db, assessments: readonly { id: string
       const q = db.selectFrom('assessmentResults').where('assessmentId', 'in', chunk);
       const rows = basis === 'self' ? await q.select(['assessmentId', 'selfResult as result']).execute() : await q.select(['assessmentId', 'validatedResult as result']).execute();
       for (const r of rows) out.set(r.assessmentId, JSON.parse(r.result) as ScoreResult);
+    }
+  }
+  return out;
+}
+
+/** The stored blocking processes of one basis of each of `assessments` (small columns: the results themselves are not read). */
+export async function blockingOf(db: Db, assessments: readonly { id: string; basis: 'self' | 'validated' }[]): Promise<Map<string, BlockingProcess[]>> {
+  const out = new Map<string, BlockingProcess[]>();
+  const basisOf = new Map(assessments.map((a) => [a.id, a.basis]));
+  const ids = [...basisOf.keys()];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('assessmentResults')
+      .select(['assessmentId', 'selfBlocking', 'validatedBlocking'])
+      .where('assessmentId', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) {
+      const text = basisOf.get(r.assessmentId) === 'validated' ? r.validatedBlocking : r.selfBlocking;
+      out.set(r.assessmentId, JSON.parse(text) as BlockingProcess[]);
     }
   }
   return out;

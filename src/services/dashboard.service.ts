@@ -5,24 +5,18 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { daysOverdue, effectiveDeadline, taiwanDate } from '../domain/deadlines.js';
-import { figuresOf, standingLevels, type AgencyStanding, type Figures, type KpiFigures, type LevelCounts, type Tally } from '../domain/programme.js';
+import { figuresOf, standingLevels, type AgencyStanding, type BlockingProcess, type Figures, type KpiFigures, type LevelCounts, type Tally } from '../domain/programme.js';
 import { visibilityOf, type Actor } from '../domain/roles.js';
 import { transitionBetween, type AssessmentState, type Transition } from '../domain/workflow.js';
 import { findCycle } from '../repositories/cycle.repository.js';
 import { extensionsOf } from '../repositories/extension.repository.js';
-import { cycleAgencies, storedResultsOf } from '../repositories/result.repository.js';
+import { blockingOf, cycleAgencies } from '../repositories/result.repository.js';
 import { findSnapshot, stateChangesAfter } from '../repositories/snapshot.repository.js';
 import type { Clock } from './clock.js';
 import { viewOfCycle, type CycleView, type SnapshotRecord } from './cycle.service.js';
 import { notFound } from './errors.js';
 
-export type { LevelCounts, Tally } from '../domain/programme.js';
-
-export interface BlockingProcess {
-  process: string;
-  level: number | null;
-  attributes: string[];
-}
+export type { BlockingProcess, LevelCounts, Tally } from '../domain/programme.js';
 
 export interface BelowTarget {
   agency: string;
@@ -131,18 +125,12 @@ export class DashboardService {
       const standing = standingLevels(r);
       return standing && standing.levels.meetsTarget === false && r.assessment !== null ? [{ row: r, ...standing, id: r.assessment }] : [];
     });
-    const results = await storedResultsOf(
+    const blocking = await blockingOf(
       this.db,
       below.map((b) => ({ id: b.id, basis: b.basis })),
     );
     return below.map(({ row, basis, levels, id }) => {
-      const result = results.get(id);
-      const processes: BlockingProcess[] = [];
-      for (const gap of result?.gaps ?? []) {
-        let entry = processes.find((p) => p.process === gap.process);
-        if (!entry) processes.push((entry = { process: gap.process, level: result?.processes.find((p) => p.id === gap.process)?.level ?? null, attributes: [] }));
-        entry.attributes.push(gap.attribute);
-      }
+      const processes: BlockingProcess[] = blocking.get(id) ?? [];
       return { agency: row.agency, name: row.name, ministry: row.ministry, grade: row.grade, status: row.state!, basis, level: levels.level, score: levels.score, targetLevel, processes };
     });
   }

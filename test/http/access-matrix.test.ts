@@ -271,7 +271,7 @@ describe.each(databaseKinds)('access matrix on $name', (kind) => {
         await db.insertInto('sealedRecords').values({ id: `seal-${n}-${agency}`, assessmentId: id, record: '{}', recordSha256: `${n}-${agency}`, acceptedAt: at, revokedAt: null, revokedReason: null, supersededBy: null }).execute();
         // A stored validated result with one gap, GOV-01 PA2.1, for an improvement plan to address.
         const result = JSON.stringify({ questionnaire: 'isgm-109@1.0.0', gaps: [{ process: 'GOV-01', attribute: 'PA2.1', required: 'L', rating: 'P', achievement: 0.5, indicators: ['GP2.1.1'] }] });
-        await db.insertInto('assessmentResults').values({ assessmentId: id, questionnaire: 'isgm-109@1.0.0', selfLevel: 1, selfScore: 1, selfMeetsTarget: null, selfTargetLevel: null, selfResult: result, validatedLevel: 1, validatedScore: 1, validatedMeetsTarget: null, validatedTargetLevel: null, validatedResult: result, storedAt: at }).execute();
+        await db.insertInto('assessmentResults').values({ assessmentId: id, questionnaire: 'isgm-109@1.0.0', selfLevel: 1, selfScore: 1, selfMeetsTarget: null, selfTargetLevel: null, selfResult: result, validatedLevel: 1, validatedScore: 1, validatedMeetsTarget: null, validatedTargetLevel: null, validatedResult: result, storedAt: at, selfBlocking: '[]', validatedBlocking: '[]' }).execute();
       }
       const plan = `plan-${n}-${agency}`;
       await db.insertInto('improvementPlans').values({ id: plan, assessmentId: id, agencyCode: agency, cycleYear: cycle, process: 'GOV-01', attribute: 'PA2.1', action: '訂定資安目標', owner: '資訊室', due: '2031-06-30', status: 'open', revision: 1, createdBy: 'agency', createdAt: at, updatedAt: at }).execute();
