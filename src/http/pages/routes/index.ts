@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { pageError } from '../plugin.js';
 import accountPages from './account.js';
 import assessmentPages from './assessment.js';
+import dashboardPages from './dashboard.js';
 import homePages from './home.js';
 import officePages from './office.js';
 import reviewPages from './review.js';
@@ -16,4 +17,5 @@ export default async function pageRoutes(app: FastifyInstance, options: { sessio
   await app.register(reviewPages);
   await app.register(officePages);
   await app.register(accountPages);
+  await app.register(dashboardPages);
 }
