@@ -7,6 +7,7 @@ import { loadCatalog } from '../questionnaires/loader.js';
 import { hasAnyUserOrAgency } from '../repositories/user.repository.js';
 import { AccountsService } from './accounts.service.js';
 import { AgencyService } from './agency.service.js';
+import { AnalyticsService } from './analytics.service.js';
 import { AnswerService } from './answer.service.js';
 import { AssessmentAccess } from './assessment-access.js';
 import { AssessmentService } from './assessment.service.js';
@@ -40,6 +41,7 @@ export interface Services {
   assessors: AssessorService;
   cycles: CycleService;
   dashboard: DashboardService;
+  analytics: AnalyticsService;
   questionnaires: QuestionnaireService;
 }
 
@@ -54,6 +56,7 @@ export function createServices(handle: DatabaseHandle, config: Pick<Config, 'ses
   const assessments = new AssessmentService(db, access, questionnaires, seals, audit, clock);
   const answers = new AnswerService(access, audit);
   const reports = new ReportService(db, access, questionnaires, seals, audit, clock, `${config.publicUrl}/verify`);
+  const dashboard = new DashboardService(db, clock);
   const assignedAgencies = async (actor: Actor) => (await assessments.list(actor, {})).map((a) => a.agency);
   return {
     handle,
@@ -71,7 +74,8 @@ export function createServices(handle: DatabaseHandle, config: Pick<Config, 'ses
     agencies: new AgencyService(db, audit, clock, assignedAgencies),
     assessors,
     cycles: new CycleService(db, questionnaires, audit, clock),
-    dashboard: new DashboardService(db, clock),
+    dashboard,
+    analytics: new AnalyticsService(db, questionnaires, dashboard, clock),
     questionnaires,
   };
 }
