@@ -72,12 +72,12 @@ describe.each(databaseKinds)('the programme pages on $name', (kind) => {
       const { id } = await s.assessments.create(officeActor, { agency: code, cycle: CYCLE });
       ids.set(code, id);
       const at = clock.now().toISOString();
-      for (const answer of answerAll(index, (p, _i, level) => (level <= (p === firstProcess ? (options.first ?? 2) : 2) ? 'F' : 'N'))) {
-        await s.handle.db
-          .insertInto('answers')
-          .values({ assessmentId: id, process: answer.process, indicator: answer.indicator, rating: answer.rating, evidence: answer.evidence ?? null, note: null, justification: null, revision: 1, unconfirmed: 0, updatedAt: at, updatedBy: 'test' })
-          .execute();
-      }
+      // Written in one statement: the answers are the fixture, not what is tested.
+      const answers = answerAll(index, (p, _i, level) => (level <= (p === firstProcess ? (options.first ?? 2) : 2) ? 'F' : 'N'));
+      await s.handle.db
+        .insertInto('answers')
+        .values(answers.map((answer) => ({ assessmentId: id, process: answer.process, indicator: answer.indicator, rating: answer.rating, evidence: answer.evidence ?? null, note: null, justification: null, revision: 1, unconfirmed: 0, updatedAt: at, updatedBy: 'test' })))
+        .execute();
       if (to === 'draft') return;
       await s.assessments.submit(actorOf(await s.accounts.getUser(`ciso.${code.toLowerCase()}`)), id, { statement: true });
       if (to === 'submitted') return;
@@ -93,7 +93,7 @@ describe.each(databaseKinds)('the programme pages on $name', (kind) => {
     await make('B2', 'accepted');
     await s.reports.settled();
     office = await loginAs(t.app, 'office');
-  });
+  }, 240_000);
   afterAll(async () => {
     await t?.close();
     await t?.db.drop();
@@ -106,7 +106,7 @@ describe.each(databaseKinds)('the programme pages on $name', (kind) => {
   };
 
   it('is for the office and ministry users: a 403 page for others, /login for a visitor', async () => {
-    for (const url of ['/dashboard', `/dashboard?cycle=${CYCLE}`, `/dashboard/close?cycle=${CYCLE}`]) {
+    for (const url of ['/dashboard', `/dashboard?cycle=${CYCLE}`, `/dashboard/close?cycle=${CYCLE}`, `/dashboard/priority?cycle=${CYCLE}`, `/dashboard/calibration?cycle=${CYCLE}`, '/dashboard/trend']) {
       for (const who of ['agency', 'ciso', 'assessor']) {
         const refused = await getPage(t.app, url, await loginAs(t.app, who));
         expect(refused.statusCode, `${who} ${url}`).toBe(403);
@@ -229,6 +229,73 @@ describe.each(databaseKinds)('the programme pages on $name', (kind) => {
       expect(page.statusCode, query).toBe(200);
       expect(textOf(page.body)).toContain(`${zh('dash.cycle')} ${CYCLE}`);
     }
+  });
+
+  describe('the analyses', () => {
+    it('orders the priority list by grade, then those without a validated result, then by distance; and says why a pilot has none', async () => {
+      const html = (await getPage(t.app, `/dashboard/priority?cycle=${CYCLE}`, office)).body;
+      const rows = [...html.slice(html.indexOf('<tbody>'), html.indexOf('</tbody>')).matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => [...m[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => textOf(c[1]!).trim()));
+      // A4, A5, A6 (grade A, not accepted) by code; A2 (2 − 1.94 = 0.06 from the target) before A1 (at it); then grade B.
+      expect(rows.map((r) => [r[0], r[1]])).toEqual([['1', 'A4 機關 A4'], ['2', 'A5 機關 A5'], ['3', 'A6 機關 A6'], ['4', 'A2 機關 A2'], ['5', 'A1 機關 A1'], ['6', 'B2 機關 B2']]);
+      expect(rows[3]!.slice(4)).toEqual([zh('state.accepted'), '1', '1.94', '0.06']);
+      expect(rows[0]!.slice(4)).toEqual([zh('state.submitted'), '—', '—', '—']);
+      expect(rows[2]![4]).toBe(zh('dash.state.none'));
+      const priority = await t.app.services.analytics.priority(actorOf(await t.app.services.accounts.getUser('office')), CYCLE);
+      expect(priority.agencies.map((a) => a.agency)).toEqual(['A4', 'A5', 'A6', 'A2', 'A1', 'B2']);
+      expect(html.replaceAll('&#x3D;', '=')).toContain('href="/api/dashboard/priority?cycle=120&amp;format=xlsx&amp;table=agencies&amp;lang=zh-TW"');
+      const pilot = await getPage(t.app, '/dashboard/priority?cycle=106', office);
+      expect(pilot.statusCode).toBe(200);
+      expect(textOf(pilot.body)).toContain(zh('dash.priority.noTarget'));
+      // A ministry user's list holds its own agencies only.
+      const ministry = textOf((await getPage(t.app, `/dashboard/priority?cycle=${CYCLE}&lang=en`, await loginAs(t.app, 'ministry'))).body);
+      expect(['A1', 'A2', 'A5'].every((c) => ministry.includes(`${c} 機關`))).toBe(true);
+      expect(['A4', 'A6', 'B2'].some((c) => ministry.includes(`${c} 機關`))).toBe(false);
+    });
+
+    it('shows calibration over the accepted assessments, as the service counts it', async () => {
+      const page = await getPage(t.app, `/dashboard/calibration?cycle=${CYCLE}`, office);
+      expect(page.statusCode).toBe(200);
+      const text = textOf(page.body);
+      const calibration = await t.app.services.analytics.calibration(actorOf(await t.app.services.accounts.getUser('office')), CYCLE);
+      // A1, A2 and B2 are accepted; the one change is A2's first process's PA2.1 lowered from F to P. Each assessment
+      // compares 18 processes × 9 attributes = 162.
+      expect(calibration.assessments).toBe(3);
+      expect(text).toContain(`${zh('dash.calibration.assessments')} 3 ${zh('dash.calibration.ratings')} 1 ${zh('dash.calibration.lowered')} 1 ${zh('dash.calibration.raised')} 0 ${zh('dash.calibration.compared')} 486`);
+      expect(text).toContain('A2 機關 A2 內政部 A 1 1 0 162');
+      expect(text).toContain('A1 機關 A1 內政部 A 0 0 0 162');
+      expect(text).toContain('PA2.1 1 1 0 54');
+      expect(calibration.agencies.map((a) => a.agency)).toEqual(['A1', 'A2', 'B2']);
+      for (const a of calibration.agencies) expect(text).toContain(`${a.name} ${a.agency}`);
+      expect(text).toContain(firstProcessName);
+      expect((await getPage(t.app, '/dashboard/calibration?cycle=106', office)).body).toContain(zh('dash.calibration.none'));
+    });
+
+    it('shows every cycle year over year with its milestone, and drills into one agency the reader sees', async () => {
+      const html = (await getPage(t.app, '/dashboard/trend', office)).body;
+      const selfOf = async (code: string) => (await t.app.inject({ method: 'GET', url: `/api/assessments/${ids.get(code)!}/result`, headers: { cookie: office } })).json<{ self: { score: number } }>().self.score;
+      const [a1, a2, b2] = [await selfOf('A1'), await selfOf('A2'), await selfOf('B2')];
+      // Submitted or later in 120: A1, A2, B2 at the same answers, and A4 at 1.94.
+      expect([a1, a2]).toEqual([b2, b2]);
+      const meanSelf = Math.round(((3 * b2 + 1.94) / 4) * 100) / 100;
+      const row = rowOf(html, 'cycles-heading', '120');
+      expect(row.slice(0, 5)).toEqual(['120', '2', '6', '4', '3']);
+      expect(row[5]).toBe(String(meanSelf));
+      expect(row.slice(7)).toEqual(['3', '2', '2 / 全部', zh('dash.milestone.not-met'), '民國 109 年 11 月 30 日']);
+      expect(rowOf(html, 'cycles-heading', '106')[10]).toBe(zh('dash.milestone.no-target'));
+      expect(html).toMatch(/<figure class="chart chart-trend"/);
+      const one = await getPage(t.app, '/dashboard/trend?agency=A2', office);
+      expect(rowOf(one.body, 'one-agency-heading', '120')).toEqual(['120', 'A', zh('state.accepted'), '2', String(a2), '1', '1.94']);
+      expect(one.body.replaceAll('&#x3D;', '=')).toContain('href="/api/dashboard/trend?agency=A2&amp;format=csv&amp;table=agencies&amp;lang=zh-TW"');
+      // A ministry user drills into its own agencies only; an unknown or malformed code is a 404 page.
+      const ministry = await loginAs(t.app, 'ministry');
+      expect((await getPage(t.app, '/dashboard/trend?agency=A2', ministry)).statusCode).toBe(200);
+      for (const code of ['A4', 'NOPE', '%3Cscript%3E', 'x'.repeat(5000)]) {
+        const refused = await getPage(t.app, `/dashboard/trend?agency=${code}`, ministry);
+        expect(refused.statusCode, code).toBe(404);
+        expect(textOf(refused.body)).toContain(zh('error.404'));
+      }
+      for (const who of ['agency', 'assessor']) expect((await getPage(t.app, '/dashboard/trend', await loginAs(t.app, who))).statusCode).toBe(403);
+    });
   });
 
   describe('extending a deadline', () => {

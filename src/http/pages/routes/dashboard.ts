@@ -3,16 +3,17 @@
 // (after a confirmation showing what will be sealed) and extending one agency's deadline. The figures come
 // from the same services as GET /api/dashboard; a page only lays them out and links to the API's exports.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { daysOverdue, taiwanDate } from '../../../domain/deadlines.js';
-import { milestoneStatus, type KpiFigures, type Tally } from '../../../domain/programme.js';
+import { taiwanDate } from '../../../domain/deadlines.js';
+import type { KpiFigures, Tally } from '../../../domain/programme.js';
 import type { Actor } from '../../../domain/roles.js';
 import { SHIPPED_CYCLES, type CycleView } from '../../../services/cycle.service.js';
+import type { Trend } from '../../../services/analytics.service.js';
 import type { Dashboard } from '../../../services/dashboard.service.js';
 import { ServiceError, invalid, type ProblemDetail } from '../../../services/errors.js';
 import { requireActor } from '../../plugins/auth.js';
 import { STATUS_OF } from '../../plugins/errors.js';
-import { distributionChart, kpiGoal, kpiProgressChart, milestoneTimeline, ministriesChart, type Milestone } from '../charts.js';
-import { message, type Language, type MessageKey } from '../i18n.js';
+import { distributionChart, kpiGoal, kpiProgressChart, milestoneTimeline, ministriesChart, trendChart, type Milestone } from '../charts.js';
+import { formatNumber, message, type Language, type MessageKey } from '../i18n.js';
 import { requireCsrf } from '../plugin.js';
 
 /** A programme page: the office and ministry users; errors shown as pages; not in the OpenAPI document. */
@@ -87,16 +88,16 @@ function kpiView(kpi: KpiFigures, byGrade: Record<string, Tally>, national: bool
   };
 }
 
-/** The programme's milestones (the shipped cycles 106–109 that exist), each with its status computed from the data. */
-async function milestonesOf(app: FastifyInstance, actor: Actor, cycles: readonly CycleView[], national: boolean): Promise<Milestone[]> {
+/**
+ * The programme's milestones (the shipped cycles 106–109 that exist), each with its status as the trend computes it
+ * from the data. An "all" goal is drawn against the in-scope agencies of the KPI's grades, read from that cycle's dashboard.
+ */
+async function milestonesOf(app: FastifyInstance, actor: Actor, trend: Trend, national: boolean): Promise<Milestone[]> {
   const shipped = new Set(SHIPPED_CYCLES.map((c) => c.year));
-  const today = taiwanDate(app.services.clock.now());
   const out: Milestone[] = [];
-  for (const cycle of cycles.filter((c) => shipped.has(c.year))) {
-    const d = await app.services.dashboard.get(actor, cycle.year);
-    // Settled once it can no longer change: closed, or its deadline's day is over in Taiwan.
-    const settled = cycle.closed || (cycle.deadline !== null && daysOverdue(cycle.deadline, today) > 0);
-    out.push({ cycle: cycle.year, status: milestoneStatus(d.kpi, settled), kpi: d.kpi, goal: kpiGoal({ kpi: d.kpi, kpiInScope: kpiInScope(d.kpi, d.byGrade), national }) });
+  for (const c of trend.cycles.filter((t) => shipped.has(t.cycle))) {
+    const inScope = c.kpi.target === 'all' ? kpiInScope(c.kpi, (await app.services.dashboard.get(actor, c.cycle)).byGrade) : 0;
+    out.push({ cycle: c.cycle, status: c.milestone, kpi: c.kpi, goal: kpiGoal({ kpi: c.kpi, kpiInScope: inScope, national }) });
   }
   return out;
 }
@@ -142,7 +143,6 @@ async function dashboardView(app: FastifyInstance, actor: Actor, lang: Language,
   const query = { cycle: cycle.year };
   return {
     cycle,
-    cycles: [...cycles].reverse(),
     national,
     ministry: national ? null : actor.ministry,
     scopeText: national ? null : say(lang, 'dash.scope.ministry', { ministry: actor.ministry ?? '' }),
@@ -163,7 +163,7 @@ async function dashboardView(app: FastifyInstance, actor: Actor, lang: Language,
     mayClose: national && !cycle.closed,
     snapshot: sealed,
     sinceClose: d.sinceClose.map((c) => ({ ...c, name: names_.get(c.agency) ?? null, changeText: say(lang, `dash.change.${c.change}`) })),
-    milestonesChart: milestoneTimeline(await milestonesOf(app, actor, cycles, national), lang),
+    milestonesChart: milestoneTimeline(await milestonesOf(app, actor, await app.services.analytics.trend(actor), national), lang),
     exports: {
       byGrade: exportsOf('/api/dashboard', query, 'byGrade', lang),
       distribution: exportsOf('/api/dashboard', query, 'distribution', lang),
@@ -194,7 +194,7 @@ async function showDashboard(app: FastifyInstance, request: FastifyRequest, repl
   if (!cycle) return reply.page('dashboard', 'dash.title', { ...base, cycle: null, ...extra }, status);
   const d = await app.services.dashboard.get(actor, cycle.year);
   const view = await dashboardView(app, actor, lang, cycle, cycles, d);
-  return reply.page('dashboard', 'dash.title', { ...base, ...view, dashCycle: cycle.year, flash: doneFlash(request, cycle.year), ...extra }, status);
+  return reply.page('dashboard', 'dash.title', { ...base, ...view, cycles: [...cycles].reverse(), dashCycle: cycle.year, flash: doneFlash(request, cycle.year), ...extra }, status);
 }
 
 /** A service's refusal shown on the dashboard, in its status; a missing log-in or CSRF token stays an error page. */
@@ -206,6 +206,90 @@ const refusal = (lang: Language, error: ServiceError): Extra => ({
 
 export default async function dashboardPages(app: FastifyInstance) {
   app.get('/dashboard', programmeRoute(), (request, reply) => showDashboard(app, request, reply, (request.query as Record<string, unknown>).cycle));
+
+  // ——— the analyses: priority list, calibration, year over year ———
+
+  /** A page of one cycle's analysis: the cycle asked (or the latest), with the picker's cycles; null when there are none. */
+  const cycleOf = async (request: FastifyRequest) => {
+    const cycles = await app.services.cycles.list();
+    return { cycles: [...cycles].reverse(), cycle: pickCycle(cycles, (request.query as Record<string, unknown>).cycle) };
+  };
+  const navOf = (actor: Actor, dashPage: string, cycle: CycleView | null) => ({ officePage: 'dashboard', dashPage, dashCycle: cycle?.year ?? null, isOfficeUser: actor.role === 'office' });
+
+  app.get('/dashboard/priority', programmeRoute(), async (request, reply) => {
+    const actor = requireActor(request);
+    const lang = request.lang;
+    const { cycles, cycle } = await cycleOf(request);
+    if (!cycle) return reply.page('dashboard-priority', 'dash.priority.title', { ...navOf(actor, 'priority', null), cycle: null });
+    const priority = await app.services.analytics.priority(actor, cycle.year);
+    return reply.page('dashboard-priority', 'dash.priority.title', {
+      ...navOf(actor, 'priority', cycle),
+      cycles,
+      cycle,
+      priority,
+      rows: priority.agencies.map((a) => ({ ...a, stateKey: a.status === 'none' ? 'dash.state.none' : `state.${a.status}` })),
+      exports: exportsOf('/api/dashboard/priority', { cycle: cycle.year }, 'agencies', lang),
+    });
+  });
+
+  app.get('/dashboard/calibration', programmeRoute(), async (request, reply) => {
+    const actor = requireActor(request);
+    const lang = request.lang;
+    const { cycles, cycle } = await cycleOf(request);
+    if (!cycle) return reply.page('dashboard-calibration', 'dash.calibration.title', { ...navOf(actor, 'calibration', null), cycle: null });
+    const [calibration, names] = await Promise.all([app.services.analytics.calibration(actor, cycle.year), processNames(app, cycle.questionnaire, lang)]);
+    const query = { cycle: cycle.year };
+    return reply.page('dashboard-calibration', 'dash.calibration.title', {
+      ...navOf(actor, 'calibration', cycle),
+      cycles,
+      cycle,
+      calibration,
+      processes: calibration.processes.map((p) => ({ ...p, name: names.get(p.process) ?? null })),
+      exports: {
+        agencies: exportsOf('/api/dashboard/calibration', query, 'agencies', lang),
+        processes: exportsOf('/api/dashboard/calibration', query, 'processes', lang),
+        attributes: exportsOf('/api/dashboard/calibration', query, 'attributes', lang),
+      },
+    });
+  });
+
+  app.get('/dashboard/trend', programmeRoute(), async (request, reply) => {
+    const actor = requireActor(request);
+    const lang = request.lang;
+    const asked = text((request.query as Record<string, unknown>).agency);
+    if (asked !== '' && !AGENCY_CODE.test(asked)) throw new ServiceError('not_found', 'no such agency');
+    const [trend, one] = await Promise.all([app.services.analytics.trend(actor), asked === '' ? null : app.services.analytics.trend(actor, asked)]);
+    const agency = one?.agencies[0] ?? null;
+    const national = actor.role === 'office';
+    // The KPI as counted against its goal: "all" by name, a count goal only nationally (a ministry's share is not judged on it).
+    const kpiText = (c: Trend['cycles'][number]) => {
+      const count = formatNumber(c.kpi.count, lang);
+      if (c.kpi.target === 'all') return `${count} / ${say(lang, 'dash.kpi.goal.allShort')}`;
+      return c.kpi.target === null || !national ? count : `${count} / ${formatNumber(c.kpi.target, lang)}`;
+    };
+    const query: Record<string, string> = asked === '' ? {} : { agency: asked };
+    return reply.page('dashboard-trend', 'dash.trend.title', {
+      ...navOf(actor, 'trend', null),
+      cycles: trend.cycles.map((c) => ({ ...c, kpiText: kpiText(c), milestoneText: say(lang, `dash.milestone.${c.milestone}`) })),
+      trendChart: trendChart(trend.cycles.map((c) => ({ cycle: c.cycle, meanSelf: c.meanSelf, meanValidated: c.meanValidated })), lang),
+      agencies: trend.agencies.map((a) => ({ code: a.agency, name: a.name })),
+      asked,
+      agency: agency
+        ? {
+            ...agency,
+            heading: say(lang, 'dash.trend.agencyHeading', { name: agency.name }),
+            cycles: agency.cycles.map((c) => ({ ...c, stateKey: c.status === 'none' ? 'dash.state.none' : `state.${c.status}` })),
+            chart: trendChart(agency.cycles.map((c) => ({ cycle: c.cycle, meanSelf: c.selfScore, meanValidated: c.validatedScore })), lang, 'chart-agency-trend'),
+          }
+        : null,
+      /** An agency the reader sees that was never in a cycle's scope: named, with nothing to show. */
+      agencyOutOfScope: asked !== '' && agency === null,
+      exports: {
+        cycles: exportsOf('/api/dashboard/trend', query, 'cycles', lang),
+        agencies: exportsOf('/api/dashboard/trend', query, 'agencies', lang),
+      },
+    });
+  });
 
   // ——— closing a cycle: the figures to be sealed, then the close ———
 
