@@ -108,7 +108,7 @@ export function kpiProgressChart(input: KpiInput, lang: Language, id = 'chart-kp
     [say(lang, 'chart.kpi.share'), goal === null ? '—' : formatPercent(kpi.count, goal, lang)],
     [say(lang, 'dash.kpi.verdict'), verdict],
   ];
-  return figure(id, say(lang, 'dash.kpi.heading'), summary, W, 78, body, { head: [say(lang, 'dash.figure'), say(lang, 'chart.value')], rows }, 'kpi');
+  return figure(id, say(lang, 'chart.kpi.caption'), summary, W, 78, body, { head: [say(lang, 'dash.figure'), say(lang, 'chart.value')], rows }, 'kpi');
 }
 
 // ——— grouped bars of two series (levels self vs validated; mean score by cycle) ———
@@ -255,5 +255,5 @@ export function milestoneTimeline(milestones: Milestone[], lang: Language, id = 
   });
   const summary = `${say(lang, 'chart.milestones.title')}${lang === 'zh-TW' ? '：' : ': '}${milestones.map((m) => `${say(lang, 'chart.milestones.cycle', { year: m.cycle })} ${say(lang, `dash.milestone.${m.status}`)}`).join(', ')}`;
   const rows = milestones.map((m) => [say(lang, 'chart.milestones.cycle', { year: m.cycle }), formatNumber(m.kpi.count, lang), m.goal === null ? '—' : formatNumber(m.goal, lang), say(lang, `dash.milestone.${m.status}`)]);
-  return figure(id, say(lang, 'dash.milestones.heading'), summary, width, height, body, { head: [say(lang, 'dash.cycle'), say(lang, 'dash.kpi.count'), say(lang, 'dash.kpi.goal'), say(lang, 'dash.milestone.status')], rows }, 'milestones');
+  return figure(id, say(lang, 'chart.milestones.caption'), summary, width, height, body, { head: [say(lang, 'dash.cycle'), say(lang, 'dash.kpi.count'), say(lang, 'dash.kpi.goal'), say(lang, 'dash.milestone.status')], rows }, 'milestones');
 }
