@@ -44,13 +44,22 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    else field += c;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += c;
   }
   expect(field, 'the CSV ends with CRLF').toBe('');
   return rows;
@@ -145,7 +154,8 @@ describe.each(databaseKinds)('priority, calibration, trend and exports on $name'
     await make('A5', 121, 'submitted', 3);
     await make('B1', 121, 'accepted', 2);
     await s.reports.settled();
-  });
+    // Six acceptances each seal and store their reports: slow on a loaded machine.
+  }, 300_000);
   afterAll(async () => {
     await t?.close();
     await t?.db.drop();
