@@ -169,6 +169,16 @@ describe.each(databaseKinds)('the programme pages on $name', (kind) => {
     const links = html.replaceAll('&#x3D;', '=').replaceAll('&amp;', '&');
     expect(links).toContain('href="/api/dashboard?cycle=120&format=csv&table=byGrade&lang=zh-TW"');
     expect(links).toContain('href="/api/dashboard?cycle=120&format=xlsx&table=overdue&lang=zh-TW"');
+    // Every export link the page gives answers with the session cookie: CSV or .xlsx.
+    const hrefs = [...links.matchAll(/href="(\/api\/dashboard\?[^"]+)"/g)].map((m) => m[1]!);
+    expect(hrefs).toHaveLength(10);
+    for (const href of hrefs) {
+      const file = await t.app.inject({ method: 'GET', url: href, headers: { cookie: office } });
+      expect(file.statusCode, href).toBe(200);
+      expect(file.headers['content-type'], href).toMatch(href.includes('format=csv') ? /^text\/csv/ : /spreadsheetml/);
+    }
+    const csv = await t.app.inject({ method: 'GET', url: '/api/dashboard?cycle=120&format=csv&table=overdue&lang=zh-TW', headers: { cookie: office } });
+    expect(csv.body).toContain('A5');
     // The office may close the cycle and extend deadlines.
     expect(html).toContain('action="/dashboard/close"');
     expect(html.match(/action="\/dashboard\/extensions"/g)).toHaveLength(2);
@@ -286,6 +296,9 @@ describe.each(databaseKinds)('the programme pages on $name', (kind) => {
       const one = await getPage(t.app, '/dashboard/trend?agency=A2', office);
       expect(rowOf(one.body, 'one-agency-heading', '120')).toEqual(['120', 'A', zh('state.accepted'), '2', String(a2), '1', '1.94']);
       expect(one.body.replaceAll('&#x3D;', '=')).toContain('href="/api/dashboard/trend?agency=A2&amp;format=csv&amp;table=agencies&amp;lang=zh-TW"');
+      for (const href of ['/api/dashboard/trend?agency=A2&format=csv&table=agencies&lang=zh-TW', `/api/dashboard/priority?cycle=${CYCLE}&format=xlsx&table=agencies&lang=zh-TW`, `/api/dashboard/calibration?cycle=${CYCLE}&format=csv&table=processes&lang=en`]) {
+        expect((await t.app.inject({ method: 'GET', url: href, headers: { cookie: office } })).statusCode, href).toBe(200);
+      }
       // A ministry user drills into its own agencies only; an unknown or malformed code is a 404 page.
       const ministry = await loginAs(t.app, 'ministry');
       expect((await getPage(t.app, '/dashboard/trend?agency=A2', ministry)).statusCode).toBe(200);
