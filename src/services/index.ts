@@ -7,6 +7,7 @@ import { loadCatalog } from '../questionnaires/loader.js';
 import { hasAnyUserOrAgency } from '../repositories/user.repository.js';
 import { AccountsService } from './accounts.service.js';
 import { AgencyService } from './agency.service.js';
+import { AnalyticsService } from './analytics.service.js';
 import { AnswerService } from './answer.service.js';
 import { AssessmentAccess } from './assessment-access.js';
 import { AssessmentService } from './assessment.service.js';
@@ -44,6 +45,7 @@ export interface Services {
   dashboard: DashboardService;
   notifications: NotificationService;
   improvements: ImprovementService;
+  analytics: AnalyticsService;
   questionnaires: QuestionnaireService;
 }
 
@@ -58,6 +60,7 @@ export function createServices(handle: DatabaseHandle, config: Pick<Config, 'ses
   const assessments = new AssessmentService(db, access, questionnaires, seals, audit, clock);
   const answers = new AnswerService(access, audit);
   const reports = new ReportService(db, access, questionnaires, seals, audit, clock, `${config.publicUrl}/verify`);
+  const dashboard = new DashboardService(db, clock);
   const assignedAgencies = async (actor: Actor) => (await assessments.list(actor, {})).map((a) => a.agency);
   return {
     handle,
@@ -75,7 +78,8 @@ export function createServices(handle: DatabaseHandle, config: Pick<Config, 'ses
     agencies: new AgencyService(db, audit, clock, assignedAgencies),
     assessors,
     cycles: new CycleService(db, questionnaires, audit, clock),
-    dashboard: new DashboardService(db, clock),
+    dashboard,
+    analytics: new AnalyticsService(db, questionnaires, dashboard, clock),
     notifications: new NotificationService(db, clock),
     improvements: new ImprovementService(db, access, audit, clock),
     questionnaires,

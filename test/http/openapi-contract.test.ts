@@ -524,6 +524,24 @@ describe('OpenAPI contract on sqlite', () => {
     await call(403, { method: 'GET', url: '/api/dashboard?cycle=109', who: 'agency' });
     await call(404, { method: 'GET', url: '/api/dashboard?cycle=998', who: 'office' });
     await call(400, { method: 'GET', url: '/api/dashboard', who: 'office' });
+    await call(200, { method: 'GET', url: '/api/dashboard?cycle=402&format=csv&table=ministries', who: 'office' });
+    await call(200, { method: 'GET', url: '/api/dashboard?cycle=402&format=xlsx&lang=en', who: 'ministry' });
+    await call(400, { method: 'GET', url: '/api/dashboard?cycle=402&format=csv&table=agencies', who: 'office' });
+    for (const view of ['priority', 'calibration']) {
+      await call(200, { method: 'GET', url: `/api/dashboard/${view}?cycle=402`, who: 'office' });
+      await call(200, { method: 'GET', url: `/api/dashboard/${view}?cycle=109&format=csv`, who: 'ministry' });
+      await call(200, { method: 'GET', url: `/api/dashboard/${view}?cycle=402&format=xlsx`, who: 'office' });
+      await call(400, { method: 'GET', url: `/api/dashboard/${view}`, who: 'office' });
+      await call(403, { method: 'GET', url: `/api/dashboard/${view}?cycle=109`, who: 'assessor' });
+      await call(404, { method: 'GET', url: `/api/dashboard/${view}?cycle=998`, who: 'office' });
+    }
+    const trend = await call(200, { method: 'GET', url: '/api/dashboard/trend', who: 'office' });
+    expect(trend.json<{ cycles: { cycle: number }[] }>().cycles.map((c) => c.cycle)).toContain(402);
+    await call(200, { method: 'GET', url: '/api/dashboard/trend?format=csv&table=agencies&lang=en', who: 'ministry' });
+    await call(200, { method: 'GET', url: '/api/dashboard/trend?format=xlsx', who: 'office' });
+    await call(400, { method: 'GET', url: '/api/dashboard/trend?format=pdf', who: 'office' });
+    await call(403, { method: 'GET', url: '/api/dashboard/trend', who: 'ciso' });
+    await call(404, { method: 'GET', url: '/api/dashboard/trend?agency=NOPE-1', who: 'office' });
   });
 
   it('notifications', async () => {

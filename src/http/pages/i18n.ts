@@ -5,6 +5,7 @@ import * as account from './messages/account.js';
 import * as core from './messages/core.js';
 import * as improvements from './messages/improvements.js';
 import * as notifications from './messages/notifications.js';
+import * as dashboard from './messages/dashboard.js';
 import * as office from './messages/office.js';
 
 export const LANGUAGES = ['zh-TW', 'en'] as const;
@@ -12,9 +13,9 @@ export type Language = (typeof LANGUAGES)[number];
 export const LANG_COOKIE = 'gsm_lang';
 
 
-const zh = { ...core.zh, ...office.zh, ...account.zh, ...notifications.zh, ...improvements.zh };
+const zh = { ...core.zh, ...office.zh, ...account.zh, ...notifications.zh, ...improvements.zh, ...dashboard.zh };
 export type MessageKey = keyof typeof zh;
-const en: Record<MessageKey, string> = { ...core.en, ...office.en, ...account.en, ...notifications.en, ...improvements.en };
+const en: Record<MessageKey, string> = { ...core.en, ...office.en, ...account.en, ...notifications.en, ...improvements.en, ...dashboard.en };
 
 const MESSAGES: Record<Language, Record<MessageKey, string>> = { 'zh-TW': zh, en };
 
@@ -51,4 +52,15 @@ export function formatDate(value: string | null | undefined, lang: Language, wit
   if (lang === 'zh-TW') return `民國 ${y - 1911} 年 ${m} 月 ${day} 日${time}`;
   const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
   return `${day} ${months[m - 1]} ${y}${time}`;
+}
+
+/** A number as a reader of `lang` writes it (at most two decimals). */
+export function formatNumber(value: number, lang: Language): string {
+  return new Intl.NumberFormat(lang === 'zh-TW' ? 'zh-TW' : 'en-GB', { maximumFractionDigits: 2 }).format(value);
+}
+
+/** A share of a whole as a whole percentage ("—" of nothing). */
+export function formatPercent(part: number, whole: number, lang: Language): string {
+  if (whole <= 0) return '—';
+  return new Intl.NumberFormat(lang === 'zh-TW' ? 'zh-TW' : 'en-GB', { style: 'percent', maximumFractionDigits: 0 }).format(part / whole);
 }

@@ -5,7 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import { templatesDir } from '../../paths.js';
-import { formatDate, isMessageKey, message, type Language } from './i18n.js';
+import { formatDate, formatNumber, isMessageKey, message, type Language } from './i18n.js';
 
 export interface PageContext {
   lang: Language;
@@ -40,6 +40,10 @@ export class Views {
     });
     hbs.registerHelper('date', function (value: string | null, options: Handlebars.HelperOptions) {
       return formatDate(value, rootOf(options).lang, options.hash.time === true);
+    });
+    /** A number as the page's language writes it ('—' for none). */
+    hbs.registerHelper('num', function (value: number | null | undefined, options: Handlebars.HelperOptions) {
+      return typeof value === 'number' ? formatNumber(value, rootOf(options).lang) : '—';
     });
     // Punctuation written into the templates follows the page's language: full-width in Chinese.
     hbs.registerHelper('colon', (options: Handlebars.HelperOptions) => (rootOf(options).lang === 'zh-TW' ? '：' : ': '));

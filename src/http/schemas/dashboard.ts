@@ -26,7 +26,7 @@ const Distribution = Type.Object(
   { additionalProperties: false },
 );
 
-const KpiFigures = Type.Object(
+export const KpiFigures = Type.Object(
       {
         grades: Type.Array(Grade),
         basis: Basis,

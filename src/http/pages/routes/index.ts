@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { pageError } from '../plugin.js';
 import accountPages from './account.js';
 import assessmentPages from './assessment.js';
+import dashboardPages from './dashboard.js';
 import homePages from './home.js';
 import notificationPages from './notifications.js';
 import improvementPages from './improvements.js';
@@ -20,4 +21,5 @@ export default async function pageRoutes(app: FastifyInstance, options: { sessio
   await app.register(officePages);
   await app.register(accountPages);
   await app.register(notificationPages);
+  await app.register(dashboardPages);
 }
