@@ -17,6 +17,7 @@ import { CycleService } from './cycle.service.js';
 import { DashboardService } from './dashboard.service.js';
 import { seedDemo, type DemoUser } from './demo.service.js';
 import { EvidenceService } from './evidence.service.js';
+import { NationalReportService } from './national-report.service.js';
 import { QuestionnaireService } from './questionnaire.service.js';
 import { ReportService } from './report.service.js';
 import { ReviewService } from './review.service.js';
@@ -34,6 +35,7 @@ export interface Services {
   reviews: ReviewService;
   seals: SealService;
   reports: ReportService;
+  nationalReports: NationalReportService;
   sheets: SheetService;
   accounts: AccountsService;
   agencies: AgencyService;
@@ -44,7 +46,7 @@ export interface Services {
 }
 
 /** Every service of one running app over one database, sharing one clock (tests may pass their own). */
-export function createServices(handle: DatabaseHandle, config: Pick<Config, 'sessionHours' | 'uploadMaxMb' | 'tokenTtlDays' | 'twoFactor' | 'sessionSecret' | 'sessionSecretGenerated' | 'passwordHashCost' | 'publicUrl'>, clock: Clock = systemClock): Services {
+export function createServices(handle: DatabaseHandle, config: Pick<Config, 'sessionHours' | 'uploadMaxMb' | 'tokenTtlDays' | 'twoFactor' | 'sessionSecret' | 'sessionSecretGenerated' | 'passwordHashCost' | 'publicUrl' | 'authorityName'>, clock: Clock = systemClock): Services {
   const { db } = handle;
   const audit = new AuditService(db, clock);
   const questionnaires = new QuestionnaireService(db, clock);
@@ -65,6 +67,7 @@ export function createServices(handle: DatabaseHandle, config: Pick<Config, 'ses
     evidence: new EvidenceService(db, access, audit, config.uploadMaxMb * 1024 * 1024),
     reviews: new ReviewService(db, access, assessors, seals, reports, audit, clock),
     reports,
+    nationalReports: new NationalReportService(db, audit, clock, config.authorityName, `${config.publicUrl}/verify`),
     seals,
     sheets: new SheetService(db, access, answers, audit),
     accounts: new AccountsService(db, { sessionHours: config.sessionHours, tokenTtlDays: config.tokenTtlDays, passwordHashCost: config.passwordHashCost, twoFactor: config.twoFactor, sessionSecret: config.sessionSecretGenerated ? null : config.sessionSecret, issuer: 'govsec-maturity' }, audit, clock),
