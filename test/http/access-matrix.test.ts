@@ -120,6 +120,8 @@ const ROWS: Row[] = [
   { route: 'GET /api/audit', target: '-', request: () => ({ method: 'GET', url: '/api/audit?limit=5' }), expect: officeOnly(200) },
   // The ministry user sees the dashboard of its own agencies; agency staff and assessors have none.
   { route: 'GET /api/dashboard', target: '-', request: () => ({ method: 'GET', url: '/api/dashboard?cycle=109' }), expect: { anonymous: 401, agency: 403, ciso: 403, assessor: 403, ministry: 200, office: 200 } },
+  // The national KPI report is the security office's alone.
+  { route: 'GET /api/reports/national.pdf', target: '-', request: () => ({ method: 'GET', url: '/api/reports/national.pdf?cycle=109&lang=en' }), expect: { anonymous: 401, agency: 403, ciso: 403, assessor: 403, ministry: 403, office: 200 } },
   { route: 'GET /api/assessments', target: '-', request: () => ({ method: 'GET', url: '/api/assessments' }), expect: all(200) },
   { route: 'GET /api/reports/verify/:sha256', target: '-', request: () => ({ method: 'GET', url: `/api/reports/verify/${'0'.repeat(64)}` }), expect: all(404, 404) },
   { route: 'GET /healthz', target: '-', request: () => ({ method: 'GET', url: '/healthz' }), expect: all(200, 200) },

@@ -59,10 +59,9 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { additionalProperties: false },
         ),
         response: {
-          200: binaryResponse(['application/pdf'], 'The PDF; `X-Report-Sha256` is the SHA-256 of its bytes; `X-Snapshot-Sha256`, for a closed cycle, the hash of the snapshot it was rendered from', {
+          200: binaryResponse(['application/pdf'], 'The PDF; `X-Report-Sha256` is the SHA-256 of its bytes; for a closed cycle (only), `X-Snapshot-Sha256` is the SHA-256 of the snapshot record it was rendered from', {
             'content-disposition': { description: 'attachment; filename="national-kpi-{year}-{lang}.pdf"' },
             'x-report-sha256': { description: 'SHA-256 of the PDF' },
-            'x-snapshot-sha256': { description: 'SHA-256 of the closed cycle’s snapshot record (absent while the cycle is open)' },
           }),
           ...errors,
         },
