@@ -19,7 +19,7 @@ function standing(agency: string, name: string, ministry: string, grade: string,
 /**
  * Nine agencies: by hand, A: in scope 6, started 5, submitted 4 (A1 A2 A3 A4), in review 3 (A1 A2 A3),
  * accepted 2 (A1 A2); self at target 3 (A1 self 3, A2 self 4, A4 self 3; A3 self 2), validated at
- * target 1 (A1 validated 3; A2 validated 2). B: in scope 3, started 3, submitted 2, in review 1, accepted 1,
+ * target 1 (A1 validated 3; A2 validated 2). B: in scope 3, started 3, submitted 2 (B1 B2), in review 2 (B1, and B2 returned), accepted 1,
  * self at target 1 (B1 self 3), validated at target 1 (B1 validated 3). KPI (A, self, min 3, all): count 3 of 6.
  */
 export const SMALL_AGENCIES: AgencyStanding[] = [
