@@ -3,6 +3,7 @@
 // at-target bars), the agencies below target and the table of every agency. Pure: the same input and
 // language give the same bytes. A closed cycle's report is rendered from its snapshot (figures, agencies,
 // closedAt as its date) and names the snapshot's hash on every page; an open cycle's is marked PROVISIONAL.
+import { daysOverdue, taiwanDate } from '../domain/deadlines.js';
 import { milestoneStatus, standingLevels, countedSelf, countedValidated, type AgencyStanding, type Figures, type Kpi, type StoredLevels, type Tally } from '../domain/programme.js';
 import { drawGroupedBars, drawProgressBar, drawShareBars } from './chart.js';
 import { Contents } from './contents.js';
@@ -109,8 +110,11 @@ class NationalReport {
     return target === 'all' ? this.t('kpi.targetAll', { n: this.kpiAgencies }) : this.t('kpi.targetCount', { n: target });
   }
 
+  /** The milestone's status: settled once the cycle is closed or, on the report's date, its deadline has passed in Taiwan. */
   private statusText(): string {
-    return this.t(`kpi.status.${milestoneStatus(this.input.figures.kpi, !this.input.provisional)}`);
+    const { deadline } = this.input.cycle;
+    const passed = deadline !== null && daysOverdue(deadline, taiwanDate(new Date(this.input.generatedAt))) > 0;
+    return this.t(`kpi.status.${milestoneStatus(this.input.figures.kpi, !this.input.provisional || passed)}`);
   }
 
   private basisText(basis: 'self' | 'validated'): string {
