@@ -1,4 +1,4 @@
-// `npm run bench`: every benchmark of the project (scoring, the heaviest pages, the findings report, the hottest API routes, the programme's reads at national scale), printed as one table. `BENCH_SECONDS` sets the
+// `npm run bench`: every benchmark of the project (scoring, the heaviest pages, the findings and national reports, the hottest API routes, the programme's reads at national scale), printed as one table. `BENCH_SECONDS` sets the
 // length of each HTTP run (10 s by default).
 import { benchDashboard } from './dashboard.bench.js';
 import { benchHttp } from './http.bench.js';

@@ -5,6 +5,7 @@
 import type { Indicator } from '../domain/questionnaire.js';
 import type { ProcessResult, ScoreResult } from '../domain/scoring.js';
 import { drawLevelChart, type ChartGroup } from './chart.js';
+import { Contents } from './contents.js';
 import { renderAnnex } from './findings-annex.js';
 import { COLORS, STYLES, lineHeight, type Paragraph, type TableRow } from './layout.js';
 import { cycleLabel, formatAchievement, formatDate, formatScore, label, paren, ratingLabel, stateLabel, type ReportLang } from './report-labels.js';
@@ -28,13 +29,13 @@ type SectionKey = 'signOff' | 'summary' | 'chart' | 'attributes' | 'path' | 'fin
 
 /** The main document, section by section; each section records where it starts for the contents. */
 class MainReport {
-  private readonly toc: { key: SectionKey; page: number }[] = [];
-  private tocPage = 0;
+  private readonly contents: Contents;
   /** Processes the assessor has rated, decided the scope of or overridden: a draft shows them as validated. */
   private readonly rated: Set<string>;
 
   constructor(private readonly ctx: ReportContext) {
     const c = ctx.input.record.assessorChanges;
+    this.contents = new Contents(ctx.layout);
     this.rated = new Set([...c.ratings.map((r) => r.process), ...c.scope.map((s) => s.process), ...c.overrides.map((o) => o.process)]);
   }
 
@@ -59,9 +60,7 @@ class MainReport {
 
   draw(): void {
     this.cover();
-    this.ctx.layout.newPage();
-    this.tocPage = this.ctx.layout.pageIndex;
-    this.ctx.layout.newPage();
+    this.contents.reserve();
     this.signOff();
     this.summary();
     this.chart();
@@ -71,19 +70,11 @@ class MainReport {
     this.changes();
     this.outOfScope();
     this.signatures();
-    this.contents();
+    this.contents.draw(this.t('toc.title'));
   }
 
   private section(key: SectionKey, newPage = false): void {
-    const { layout } = this.ctx;
-    const { doc } = layout;
-    if (newPage && layout.y > layout.frame.bodyTop + 1) layout.newPage();
-    const top = layout.heading(this.t(`section.${key}`), STYLES.h1, 80);
-    this.toc.push({ key, page: layout.pageIndex });
-    doc.addNamedDestination(`section-${key}`, 'XYZ', null, top - 6, null);
-    // `fit`: pdfkit's default outline destination would scroll the page's right edge to the left.
-    const outline = { expanded: false, fit: true };
-    doc.outline.addItem(this.t(`section.${key}`), outline);
+    this.contents.section(key, this.t(`section.${key}`), newPage);
   }
 
   private cover(): void {
@@ -121,37 +112,6 @@ class MainReport {
       layout.paragraph(this.t('cover.verifyHint'), STYLES.small, { spaceAfter: 2 });
       layout.paragraph(this.input.verifyUrl, { ...STYLES.body, color: COLORS.brand });
     }
-  }
-
-  private contents(): void {
-    const { layout } = this.ctx;
-    const { doc } = layout;
-    const current = layout.y;
-    const currentPage = layout.pageIndex;
-    doc.switchToPage(this.tocPage);
-    layout.y = layout.frame.bodyTop;
-    layout.heading(this.t('toc.title'), STYLES.h1);
-    const style = { ...STYLES.body, size: 10.5 };
-    const h = lineHeight(style) + 4;
-    for (const entry of this.toc) {
-      const title = this.t(`section.${entry.key}`);
-      const number = String(entry.page + 1);
-      const numberWidth = layout.textWidth(number, style);
-      const right = layout.left + layout.width;
-      const titleWidth = layout.textWidth(title, style);
-      layout.drawText(title, layout.left, layout.y, style);
-      // Dotted leader between the title and its page number.
-      const from = layout.left + titleWidth + 6;
-      const to = right - numberWidth - 6;
-      if (to > from) {
-        doc.save().lineWidth(0.6).strokeColor(COLORS.rule).dash(1, { space: 2.5 }).moveTo(from, layout.y + lineHeight(style) * 0.7).lineTo(to, layout.y + lineHeight(style) * 0.7).stroke().undash().restore();
-      }
-      layout.drawText(number, right - numberWidth, layout.y, style);
-      doc.goTo(layout.left, layout.y, layout.width, lineHeight(style), `section-${entry.key}`);
-      layout.y += h;
-    }
-    doc.switchToPage(currentPage);
-    layout.y = current;
   }
 
   private signOff(): void {

@@ -18,6 +18,7 @@ export const COLORS = {
   muted: '#5b6570',
   brand: '#0b4f8a',
   brandLight: '#dbe8f5',
+  brandMid: '#7fa6cc',
   rule: '#b8c2cc',
   header: '#e8edf2',
   group: '#f3f6f9',

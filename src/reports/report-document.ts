@@ -1,10 +1,9 @@
-// The frame every findings report document shares: a pdfkit document made deterministic (dates from
-// the input, an ID derived from them), the questionnaire looked up by id, and each page's header
-// (title, agency, DRAFT mark) and footer (verification code, audit head, verify address, page n of m).
-import PDFDocument from 'pdfkit';
+// What every findings report document shares: the questionnaire looked up by id, and each page's bands
+// on the common frame (pdf-document.ts) — the header (title, agency, DRAFT mark) and the footer
+// (verification code, audit head, verify address, page n of m).
 import type { Attribute, Indicator, Process } from '../domain/questionnaire.js';
-import { registerFonts } from './fonts.js';
-import { COLORS, Layout, STYLES, lineHeight, type TextStyle } from './layout.js';
+import { COLORS, STYLES, type Layout } from './layout.js';
+import { drawPageBands, renderPdf } from './pdf-document.js';
 import { label, type LabelKey, type ReportLang } from './report-labels.js';
 import type { ReportInput } from './report-input.js';
 
@@ -85,89 +84,39 @@ export interface RenderSetup {
   body: (ctx: ReportContext) => void;
 }
 
-const HEADER: TextStyle = { ...STYLES.band, size: 7.5 };
-const BADGE: TextStyle = { ...STYLES.band, font: 'bold', size: 9, color: '#ffffff' };
-
 function decoratePage(ctx: ReportContext, title: string, page: number, pages: number): void {
-  const { layout, input } = ctx;
-  const { frame, doc } = layout;
-  const top = frame.margin.top;
-  const right = layout.left + layout.width;
-  let badgeWidth = 0;
-  if (input.draft) {
-    const text = ctx.t('draft.mark');
-    badgeWidth = layout.textWidth(text, BADGE) + 16;
-    doc.save().roundedRect(right - badgeWidth, top, badgeWidth, 17, 2).fill(COLORS.draft).restore();
-    layout.drawText(text, right - badgeWidth, top + 1.5, BADGE, { width: badgeWidth, align: 'center' });
-    badgeWidth += 8;
-  }
-  const head = layout.fit(`${title}${ctx.lang === 'zh-TW' ? '\u3000' : ' — '}${input.record.agency.name}`, HEADER, layout.width - badgeWidth);
-  layout.drawText(head, layout.left, top + 3, HEADER);
-  const ruleY = frame.bodyTop - 10;
-  doc.save().moveTo(layout.left, ruleY).lineTo(right, ruleY).lineWidth(0.6).strokeColor(COLORS.rule).stroke().restore();
-
-  const footTop = frame.bodyBottom + 8;
-  doc.save().moveTo(layout.left, footTop).lineTo(right, footTop).lineWidth(0.6).strokeColor(COLORS.rule).stroke().restore();
-  const h = lineHeight(STYLES.band);
-  const pageText = ctx.t('page.of', { n: page, m: pages });
-  const pageWidth = layout.textWidth(pageText, STYLES.band);
-  layout.drawText(pageText, right - pageWidth, footTop + 3, STYLES.band);
-  const room = layout.width - pageWidth - 12;
-  const lines = input.seal
-    ? [
-        `${ctx.t('footer.verification')}\u3000${input.seal.verificationCode}`,
-        `${ctx.t('footer.auditHead')}\u3000${input.seal.auditHead}`,
-        `${ctx.t('footer.verifyAt')}\u3000${input.verifyUrl}`,
-      ]
-    : [ctx.t('draft.footer')];
-  lines.forEach((line, i) => {
-    const style = input.seal ? STYLES.band : { ...STYLES.band, font: 'bold' as const, color: COLORS.draft };
-    layout.drawText(layout.fit(line, style, i === 0 ? room : layout.width), layout.left, footTop + 3 + i * h, style);
+  const { input } = ctx;
+  drawPageBands(ctx.layout, {
+    head: `${title}${ctx.lang === 'zh-TW' ? '\u3000' : ' — '}${input.record.agency.name}`,
+    badge: input.draft ? { text: ctx.t('draft.mark'), color: COLORS.draft } : null,
+    footer: input.seal
+      ? {
+          lines: [`${ctx.t('footer.verification')}\u3000${input.seal.verificationCode}`, `${ctx.t('footer.auditHead')}\u3000${input.seal.auditHead}`, `${ctx.t('footer.verifyAt')}\u3000${input.verifyUrl}`],
+          style: STYLES.band,
+        }
+      : { lines: [ctx.t('draft.footer')], style: { ...STYLES.band, font: 'bold', color: COLORS.draft } },
+    pageText: ctx.t('page.of', { n: page, m: pages }),
   });
 }
 
-/** Renders one document of a report: fonts, deterministic metadata, body, then every page's bands. */
+/** Renders one document of a findings report: the shared frame, the body, then every page's bands. */
 export async function renderReportDocument(input: ReportInput, lang: ReportLang, setup: RenderSetup): Promise<Buffer> {
   if (!input.draft && !input.seal) throw new TypeError('a report that is not a draft needs its seal');
-  const at = new Date(input.generatedAt);
-  if (Number.isNaN(at.getTime())) throw new TypeError(`generatedAt is not a date: ${input.generatedAt}`);
   const { record } = input;
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: 40, right: 51, bottom: 40, left: 51 },
-    autoFirstPage: false,
-    bufferPages: true,
-    compress: true,
+  let ctx: ReportContext | undefined;
+  return renderPdf({
     lang,
-    displayTitle: true,
-    // Fixed metadata: pdfkit derives the document ID from it, so the same input gives the same bytes.
+    generatedAt: input.generatedAt,
     info: {
-      Title: `${setup.title}: ${record.agency.name} (${record.agency.code}), ${record.cycle}`,
-      Author: record.agency.name,
-      Subject: `${record.agency.code} ${record.cycle} ${record.questionnaire}`,
-      Keywords: input.seal ? input.seal.verificationCode : 'DRAFT',
-      Creator: 'govsec-maturity',
-      Producer: 'govsec-maturity (PDFKit)',
-      CreationDate: at,
-      ModDate: at,
+      title: `${setup.title}: ${record.agency.name} (${record.agency.code}), ${record.cycle}`,
+      author: record.agency.name,
+      subject: `${record.agency.code} ${record.cycle} ${record.questionnaire}`,
+      keywords: input.seal ? input.seal.verificationCode : 'DRAFT',
     },
+    body: (layout) => {
+      ctx = new ReportContext(input, lang, layout);
+      setup.body(ctx);
+    },
+    decorate: (_layout, page, pages) => decoratePage(ctx!, setup.title, page, pages),
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const finished = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  registerFonts(doc);
-  const layout = new Layout(doc);
-  const ctx = new ReportContext(input, lang, layout);
-  doc.addPage();
-  setup.body(ctx);
-  const range = doc.bufferedPageRange();
-  for (let i = 0; i < range.count; i++) {
-    doc.switchToPage(range.start + i);
-    decoratePage(ctx, setup.title, i + 1, range.count);
-  }
-  doc.end();
-  return finished;
 }

@@ -20,6 +20,7 @@ import { seedDemo, type DemoUser } from './demo.service.js';
 import { EvidenceService } from './evidence.service.js';
 import { NotificationService } from './notification.service.js';
 import { ImprovementService } from './improvement.service.js';
+import { NationalReportService } from './national-report.service.js';
 import { QuestionnaireService } from './questionnaire.service.js';
 import { ReportService } from './report.service.js';
 import { ReviewService } from './review.service.js';
@@ -37,6 +38,7 @@ export interface Services {
   reviews: ReviewService;
   seals: SealService;
   reports: ReportService;
+  nationalReports: NationalReportService;
   sheets: SheetService;
   accounts: AccountsService;
   agencies: AgencyService;
@@ -50,7 +52,7 @@ export interface Services {
 }
 
 /** Every service of one running app over one database, sharing one clock (tests may pass their own). */
-export function createServices(handle: DatabaseHandle, config: Pick<Config, 'sessionHours' | 'uploadMaxMb' | 'tokenTtlDays' | 'twoFactor' | 'sessionSecret' | 'sessionSecretGenerated' | 'passwordHashCost' | 'publicUrl'>, clock: Clock = systemClock): Services {
+export function createServices(handle: DatabaseHandle, config: Pick<Config, 'sessionHours' | 'uploadMaxMb' | 'tokenTtlDays' | 'twoFactor' | 'sessionSecret' | 'sessionSecretGenerated' | 'passwordHashCost' | 'publicUrl' | 'authorityName'>, clock: Clock = systemClock): Services {
   const { db } = handle;
   const audit = new AuditService(db, clock);
   const questionnaires = new QuestionnaireService(db, clock);
@@ -72,6 +74,7 @@ export function createServices(handle: DatabaseHandle, config: Pick<Config, 'ses
     evidence: new EvidenceService(db, access, audit, config.uploadMaxMb * 1024 * 1024),
     reviews: new ReviewService(db, access, assessors, seals, reports, audit, clock),
     reports,
+    nationalReports: new NationalReportService(db, audit, clock, config.authorityName, `${config.publicUrl}/verify`),
     seals,
     sheets: new SheetService(db, access, answers, audit),
     accounts: new AccountsService(db, { sessionHours: config.sessionHours, tokenTtlDays: config.tokenTtlDays, passwordHashCost: config.passwordHashCost, twoFactor: config.twoFactor, sessionSecret: config.sessionSecretGenerated ? null : config.sessionSecret, issuer: 'govsec-maturity' }, audit, clock),

@@ -134,6 +134,8 @@ const ROWS: Row[] = [
   { route: 'GET /api/dashboard/priority', target: '-', request: () => ({ method: 'GET', url: '/api/dashboard/priority?cycle=109' }), expect: { anonymous: 401, agency: 403, ciso: 403, assessor: 403, ministry: 200, office: 200 } },
   { route: 'GET /api/dashboard/calibration', target: '-', request: () => ({ method: 'GET', url: '/api/dashboard/calibration?cycle=109&format=csv' }), expect: { anonymous: 401, agency: 403, ciso: 403, assessor: 403, ministry: 200, office: 200 } },
   { route: 'GET /api/dashboard/trend', target: '-', request: () => ({ method: 'GET', url: '/api/dashboard/trend?format=xlsx' }), expect: { anonymous: 401, agency: 403, ciso: 403, assessor: 403, ministry: 200, office: 200 } },
+  // The national KPI report is the security office's alone.
+  { route: 'GET /api/reports/national.pdf', target: '-', request: () => ({ method: 'GET', url: '/api/reports/national.pdf?cycle=109&lang=en' }), expect: { anonymous: 401, agency: 403, ciso: 403, assessor: 403, ministry: 403, office: 200 } },
   { route: 'GET /api/assessments', target: '-', request: () => ({ method: 'GET', url: '/api/assessments' }), expect: all(200) },
   // Every user has notifications of their own (the office and ministry users none); an id not among the caller's is not found.
   { route: 'GET /api/notifications', target: '-', request: () => ({ method: 'GET', url: '/api/notifications?unread=true' }), expect: all(200) },

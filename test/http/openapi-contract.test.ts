@@ -581,6 +581,18 @@ describe('OpenAPI contract on sqlite', () => {
     await call(401, { method: 'GET', url: '/api/improvements' });
   });
 
+  it('the national KPI report', async () => {
+    const open = await call(200, { method: 'GET', url: '/api/reports/national.pdf?cycle=402&lang=en', who: 'office' });
+    expect(open.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(open.headers['x-snapshot-sha256']).toBeUndefined();
+    const closed = await call(200, { method: 'GET', url: '/api/reports/national.pdf?cycle=406', who: 'office' });
+    expect(closed.headers['x-snapshot-sha256']).toMatch(/^[0-9a-f]{64}$/);
+    await call(403, { method: 'GET', url: '/api/reports/national.pdf?cycle=402', who: 'ministry' });
+    await call(404, { method: 'GET', url: '/api/reports/national.pdf?cycle=998', who: 'office' });
+    await call(400, { method: 'GET', url: '/api/reports/national.pdf?cycle=402&lang=fr', who: 'office' });
+    await call(401, { method: 'GET', url: '/api/reports/national.pdf?cycle=402' });
+  });
+
   it('the audit trail', async () => {
     await call(200, { method: 'GET', url: '/api/audit?limit=20&action=login', who: 'office' });
     await call(403, { method: 'GET', url: '/api/audit', who: 'assessor' });

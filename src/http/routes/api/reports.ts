@@ -1,10 +1,11 @@
-// Reports: verification of a sealed record by its verification code, open to anyone.
+// Reports: the findings report of an assessment, the national KPI report of a cycle (office), and
+// verification of a sealed record by its verification code, open to anyone.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { REPORT_LANGUAGES, REPORT_PARTS } from '../../../services/report.service.js';
 import { requireActor } from '../../plugins/auth.js';
 import { Id, VerificationCode } from '../../schemas/assessment.js';
-import { Nullable, binaryResponse, errors } from '../../schemas/common.js';
+import { Nullable, Year, binaryResponse, errors } from '../../schemas/common.js';
 
 const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -39,6 +40,39 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .header('content-disposition', `attachment; filename="${report.fileName}"`)
         .header('x-report-sha256', report.sha256)
         .send(report.bytes);
+    },
+  );
+
+  app.get(
+    '/api/reports/national.pdf',
+    {
+      config: { access: ['office'] },
+      schema: {
+        tags: ['reports'],
+        operationId: 'getNationalReport',
+        summary: 'The national KPI report of a cycle (PDF): live and PROVISIONAL while the cycle is open; once closed, rendered from the snapshot sealed at closing, stored and served as stored. Every download is audited',
+        querystring: Type.Object(
+          {
+            cycle: Year,
+            lang: Type.Optional(Type.Enum(REPORT_LANGUAGES, { default: 'zh-TW', description: 'zh-TW (default) or en' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: binaryResponse(['application/pdf'], 'The PDF; `X-Report-Sha256` is the SHA-256 of its bytes; for a closed cycle (only), `X-Snapshot-Sha256` is the SHA-256 of the snapshot record it was rendered from', {
+            'content-disposition': { description: 'attachment; filename="national-kpi-{year}-{lang}.pdf"' },
+            'x-report-sha256': { description: 'SHA-256 of the PDF' },
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { cycle, lang = 'zh-TW' } = request.query;
+      const report = await app.services.nationalReports.report(requireActor(request), cycle, lang);
+      void reply.header('content-type', 'application/pdf').header('content-disposition', `attachment; filename="national-kpi-${cycle}-${lang}.pdf"`).header('x-report-sha256', report.sha256);
+      if (report.snapshotSha256 !== null) void reply.header('x-snapshot-sha256', report.snapshotSha256);
+      return reply.send(report.pdf);
     },
   );
 
