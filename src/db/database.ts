@@ -95,8 +95,10 @@ export function openDatabase(url: string): DatabaseHandle {
   }
   // Keep integer columns (bigint counts) as numbers rather than strings.
   pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
-  // A server that does not answer fails a request within the connect timeout instead of holding it.
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 1500 });
+  // A server that is down refuses the connection at once (503 at once); this bound is for one that does not answer
+  // at all. It also bounds the wait for a free connection, so it is long enough that a burst of requests queues
+  // rather than being refused.
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
   // An idle connection that the server ends (a restart, a failover) is dropped from the pool and
   // replaced on the next query; without a listener the error would end the process.
   pool.on('error', () => undefined);
