@@ -1,7 +1,8 @@
 // Online, consistent backups: SQLite's backup API (a snapshot while the service runs) or pg_dump; and the
 // restore of a SQLite copy, checked (integrity, audit chain) before it takes the database file's place.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { openDatabase, sqlitePath, type DatabaseHandle } from '../db/database.js';
 import { verifyAudit } from './audit.service.js';
@@ -73,6 +74,7 @@ export async function restoreSqlite(source: string, targetUrl: string, options: 
   if (holdsData(target) && !options.force) {
     throw new ServiceError('exists', `${target} already holds a database; stop the service and give --force to replace it`);
   }
+  mkdirSync(dirname(target), { recursive: true });
   const staging = `${target}.restoring-${process.pid}`;
   const removeStaging = () => {
     for (const f of [staging, `${staging}-wal`, `${staging}-shm`, `${staging}-journal`]) rmSync(f, { force: true });

@@ -118,7 +118,7 @@ describe.each(databaseKinds.filter((k) => k.name === 'sqlite' || pgDumpAvailable
       await restored?.drop();
       await live.drop();
     }
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('restore refuses', () => {
@@ -150,10 +150,13 @@ describe('restore refuses', () => {
     expect((await runCli(['audit-verify'], { env: { DATABASE_URL: `sqlite:${target}` } })).status).toBe(0);
   });
 
-  it('a zero-byte target is empty: restored without --force', async () => {
+  it('a zero-byte target is empty, and a missing folder is made: restored without --force', async () => {
     const target = join(dir, 'zero.db');
     writeFileSync(target, '');
     expect((await restore([copy], target)).status).toBe(0);
+    const nested = join(dir, 'new', 'folder', 'app.db');
+    expect((await restore([copy], nested)).status).toBe(0);
+    expect((await runCli(['audit-verify'], { env: { DATABASE_URL: `sqlite:${nested}` } })).stdout).toMatch(/^audit chain intact: /);
   });
 
   it('a copy whose audit chain is broken, leaving the target untouched', async () => {

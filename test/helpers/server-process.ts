@@ -34,7 +34,11 @@ export function freePort(): Promise<number> {
 /** Test settings shared by every start: no demo data, warnings only, a fixed session secret so sessions survive a restart. */
 const SERVER_ENV = { HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO: '0', TWO_FACTOR: 'optional', SESSION_SECRET: 'fault-test-secret-fault-test-secret!' };
 
-/** Starts the server on `databaseUrl` and waits (up to `timeoutMs`) until /healthz answers 200. */
+/**
+ * Starts the server on `databaseUrl` and waits (up to `timeoutMs`) until /healthz answers 200. The default
+ * is generous: tsx transpiles the whole service on each start, 3–5 s on an idle machine, 30–60 s on a
+ * shared one under heavy load.
+ */
 export async function startServer(databaseUrl: string, options: { port?: number; timeoutMs?: number } = {}): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
   const base = `http://127.0.0.1:${port}`;
@@ -50,12 +54,12 @@ export async function startServer(databaseUrl: string, options: { port?: number;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   let ended = false;
   void exited.then(() => (ended = true));
-  const deadline = started + (options.timeoutMs ?? 45_000);
+  const deadline = started + (options.timeoutMs ?? 120_000);
   for (;;) {
     if (ended) throw new Error(`the server exited before answering: ${output}`);
     if (performance.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`the server did not answer /healthz within ${options.timeoutMs ?? 45_000} ms: ${output}`);
+      throw new Error(`the server did not answer /healthz within ${options.timeoutMs ?? 120_000} ms: ${output}`);
     }
     try {
       const health = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
