@@ -124,12 +124,13 @@ describe.each(databaseKinds.filter((k) => k.name === 'sqlite' || pgDumpAvailable
 describe('restore refuses', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gsm-restore-'));
   let copy: string;
+  let draft: Awaited<ReturnType<typeof prepareDraft>>;
   const restore = (args: string[], target: string) => runCli(['restore', ...args], { env: { DATABASE_URL: `sqlite:${target}` } });
   beforeAll(async () => {
     const source = databaseKinds.find((k) => k.name === 'sqlite')!;
     const db = await source.create();
     const t = await buildTestApp(db);
-    await prepareDraft(t.app, 1);
+    draft = await prepareDraft(t.app, 1);
     copy = join(dir, 'copy.db');
     expect((await runCli(['backup', copy], { env: { DATABASE_URL: db.url } })).status).toBe(0);
     await t.close();
@@ -192,5 +193,25 @@ describe('restore refuses', () => {
       expect({ args, status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ args, status: 1, stdout: '', stderr });
     }
     expect(() => statSync(target)).toThrow();
+  });
+
+  it('(the check the fault tests rely on) catches an answer without its audit entry', async () => {
+    const target = join(dir, 'half.db');
+    expect((await restore([copy], target)).status).toBe(0);
+    const [slot] = draft.slots;
+    const raw = new SQLite(target);
+    raw
+      .prepare("insert into answers (assessment_id, process, indicator, rating, evidence, revision, unconfirmed, updated_at, updated_by) values (?, ?, ?, 'N', 'write 0', 1, 0, '2026-12-02T00:00:00.000Z', 'agency')")
+      .run(draft.assessment, slot!.process, slot!.indicator);
+    raw.close();
+    const handle = openDatabase(`sqlite:${target}`);
+    try {
+      const write = { n: 0, slot: slot!, revision: 0, rating: 'N' as const, evidence: 'write 0' };
+      const { problems } = await answersAgainstAudit(handle.db, draft.assessment, [write]);
+      const key = `${slot!.process}/${slot!.indicator}`;
+      expect(problems).toEqual([`${key} is at revision 1 but its audit entries hold revisions []`, `${key} holds N "write 0" but its last audit entry says nothing`]);
+    } finally {
+      await handle.close();
+    }
   });
 });
