@@ -1,11 +1,11 @@
 // Commands that work on the service's database (DATABASE_URL): migrate, import-agencies, create-user,
-// audit-verify and backup.
+// audit-verify, backup and restore.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadConfig } from '../config.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
 import { ROLES, type Role } from '../domain/roles.js';
 import { decodeUtf8 } from '../domain/text.js';
-import { backupDatabase } from '../services/backup.service.js';
+import { backupDatabase, restoreSqlite } from '../services/backup.service.js';
 import { verifyAudit } from '../services/audit.service.js';
 import { ServiceError } from '../services/errors.js';
 import { REPORT_LANGUAGES, REPORT_PARTS, type ReportLanguage, type ReportPart } from '../services/report.service.js';
@@ -113,6 +113,22 @@ export const backup: Command = async (args, io, env) => {
   if (positionals.length !== 1) throw new CliError(['backup takes the file to write: backup <file>']);
   const result = await withServices(env, (_services, handle) => backupDatabase(handle, positionals[0]!));
   io.stdout(`backup written to ${result.file} (${result.bytes} bytes, ${result.format})\n`);
+  return 0;
+};
+
+/** `restore [--force] <file>`: a SQLite copy into DATABASE_URL, refused unless its audit chain verifies. */
+export const restore: Command = async (args, io, env) => {
+  const { values, positionals } = parse({ args, allowPositionals: true, options: { force: { type: 'boolean' } } });
+  if (positionals.length !== 1) throw new CliError(['restore takes the SQLite copy to restore: restore [--force] <file>']);
+  const config = loadConfig(env);
+  let result: Awaited<ReturnType<typeof restoreSqlite>>;
+  try {
+    result = await restoreSqlite(positionals[0]!, config.databaseUrl, { force: values.force === true });
+  } catch (error) {
+    if (error instanceof ServiceError) throw new CliError([error.message]);
+    throw error;
+  }
+  io.stdout(`restored ${positionals[0]} into ${result.file}\naudit chain intact: ${result.entries} entries\nhead: ${result.head}\n`);
   return 0;
 };
 

@@ -13,7 +13,7 @@ import {
   validateFolder,
 } from '../questionnaires/loader.js';
 import { checkAnswersDocumentShape } from '../questionnaires/validator.js';
-import { auditVerify, backup, createUser, importAgencies, migrate, moveQuestionnaire, report } from './database.js';
+import { auditVerify, backup, createUser, importAgencies, migrate, moveQuestionnaire, report, restore } from './database.js';
 import { seedNationalCommand } from './seed-national.js';
 import { CliError, parse, type CliIo, type Command } from './shared.js';
 
@@ -38,6 +38,9 @@ Commands:
                                         create a user; prints a generated password once
   audit-verify                          check the audit chain; prints its head hash
   backup <file>                         an online, consistent copy of the database
+  restore [--force] <file>              a SQLite copy from backup into DATABASE_URL (SQLite);
+                                        checks its audit chain first; --force replaces a
+                                        database that holds data (stop the service first)
   move-questionnaire --assessment <id> --to <id@version>
                                         move a draft to another version of its questionnaire
                                         through the crosswalks
@@ -132,6 +135,7 @@ const commands: Record<string, Command> = {
   'create-user': createUser,
   'audit-verify': auditVerify,
   backup,
+  restore,
   'move-questionnaire': moveQuestionnaire,
   report,
   'seed-national': seedNationalCommand,
