@@ -102,6 +102,9 @@ export function openDatabase(url: string): DatabaseHandle {
   // An idle connection that the server ends (a restart, a failover) is dropped from the pool and
   // replaced on the next query; without a listener the error would end the process.
   pool.on('error', () => undefined);
+  // A connection in use when the server goes away also emits 'error' (its query fails on its own, and the request
+  // answers 503): with no listener there, that event would end the process.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
   return { db, dialect: 'postgres', url, close: () => db.destroy() };
 }
