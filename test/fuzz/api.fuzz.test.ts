@@ -20,11 +20,17 @@ export const FUZZ_SEED = 1409;
 /** Runs per route and role: CI's value keeps this file near a minute on 2 busy cores. */
 export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS) || 2;
 
-/** A route's group: one database each. New routes land in the group of their first path segment. */
+/**
+ * A route's group: one database each, by the first path segment after /api. Vitest must know the tests
+ * before any app is built, so the groups are listed here; a route under a segment not listed yet (one
+ * added later) is fuzzed in the group `other`.
+ */
+const GROUPS = ['session', 'users', 'questionnaires', 'agencies', 'cycles', 'assessors', 'assessments', 'reports', 'audit', 'dashboard', 'openapi.json', 'other'];
 const GROUP_OF: Record<string, string> = { me: 'session', tokens: 'session', sessions: 'session', evidence: 'assessments', assignments: 'assessments' };
 const groupOf = (url: string) => {
   const segment = url.split('/')[2] ?? '';
-  return GROUP_OF[segment] ?? segment;
+  const group = GROUP_OF[segment] ?? segment;
+  return GROUPS.includes(group) ? group : 'other';
 };
 
 const seedFor = (text: string) => (FUZZ_SEED ^ createHash('sha256').update(text).digest().readInt32BE(0)) | 0;
@@ -287,12 +293,6 @@ describe.each(databaseKinds)('API fuzzing on $name', (kind) => {
     expect(routes.every((r) => fieldsOf.has(`${r.method} ${r.url}`))).toBe(true);
   });
 
-  // The groups are known only once the app is built; each is one test over its own database.
-  const GROUPS = ['session', 'users', 'questionnaires', 'agencies', 'cycles', 'assessors', 'assessments', 'reports', 'audit', 'dashboard', 'openapi.json'];
-  it('has no route outside the fuzzed groups', () => {
-    expect([...new Set(routes.map((r) => groupOf(r.url)))].filter((g) => !GROUPS.includes(g))).toEqual([]);
-  });
-
   for (const group of GROUPS) {
     describe(`/api/${group}`, () => {
       let t: TestApp;
@@ -364,6 +364,7 @@ describe.each(databaseKinds)('API fuzzing on $name', (kind) => {
 
       it('answers below 500, errors in the error shape, and a refused request changes nothing', async () => {
         const mine = routes.filter((r) => groupOf(r.url) === group);
+        if (group !== 'other') expect(mine.length, `routes in /api/${group}`).toBeGreaterThan(0);
         const problems: string[] = [];
         let before = await fingerprint(t, tables);
         for (const route of mine) {
