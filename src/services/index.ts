@@ -22,6 +22,7 @@ import { NotificationService } from './notification.service.js';
 import { ImprovementService } from './improvement.service.js';
 import { NationalReportService } from './national-report.service.js';
 import { QuestionnaireService } from './questionnaire.service.js';
+import { ReadCache } from './read-cache.js';
 import { ReportService } from './report.service.js';
 import { ReviewService } from './review.service.js';
 import { SealService } from './seal.service.js';
@@ -45,6 +46,7 @@ export interface Services {
   assessors: AssessorService;
   cycles: CycleService;
   dashboard: DashboardService;
+  readCache: ReadCache;
   notifications: NotificationService;
   improvements: ImprovementService;
   analytics: AnalyticsService;
@@ -82,6 +84,7 @@ export function createServices(handle: DatabaseHandle, config: Pick<Config, 'ses
     assessors,
     cycles: new CycleService(db, questionnaires, audit, clock),
     dashboard,
+    readCache: new ReadCache(db, clock),
     analytics: new AnalyticsService(db, questionnaires, dashboard, clock),
     notifications: new NotificationService(db, clock),
     improvements: new ImprovementService(db, access, audit, clock),

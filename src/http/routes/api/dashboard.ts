@@ -2,12 +2,15 @@
 // ministries (a ministry user sees its agencies only); each as JSON, or with `format` as a CSV or .xlsx file.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
+import { ministryOf } from '../../../services/dashboard.service.js';
 import type { ExportFile } from '../../../services/exports.js';
 import { requireActor } from '../../plugins/auth.js';
 import { CalibrationSchema, CycleExportQuery, PrioritySchema, TrendQuery, TrendSchema, jsonOrFile } from '../../schemas/analytics.js';
 import { errors } from '../../schemas/common.js';
 import { DashboardSchema } from '../../schemas/dashboard.js';
 
+/** JSON text kept by the read cache: sent as it is (it was made from the same typed value the schema describes). */
+const sendJson = (reply: FastifyReply, json: string) => reply.header('content-type', 'application/json; charset=utf-8').send(json);
 const sendFile = (reply: FastifyReply, file: ExportFile) => reply.header('content-type', file.contentType).header('content-disposition', `attachment; filename="${file.fileName}"`).send(file.bytes);
 
 const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -26,7 +29,7 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { cycle, format = 'json', table, lang = 'zh-TW' } = request.query;
       const actor = requireActor(request);
-      if (format === 'json') return app.services.dashboard.get(actor, cycle);
+      if (format === 'json') return sendJson(reply, await app.services.readCache.json(`dashboard:${cycle}:${ministryOf(actor) ?? '*'}`, () => app.services.dashboard.get(actor, cycle)));
       return sendFile(reply, await app.services.analytics.export(actor, 'dashboard', cycle, { format, table, lang }));
     },
   );
@@ -46,7 +49,7 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { cycle, format = 'json', table, lang = 'zh-TW' } = request.query;
       const actor = requireActor(request);
-      if (format === 'json') return app.services.analytics.priority(actor, cycle);
+      if (format === 'json') return sendJson(reply, await app.services.readCache.json(`priority:${cycle}:${ministryOf(actor) ?? '*'}`, () => app.services.analytics.priority(actor, cycle)));
       return sendFile(reply, await app.services.analytics.export(actor, 'priority', cycle, { format, table, lang }));
     },
   );
