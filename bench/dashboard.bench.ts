@@ -34,7 +34,8 @@ async function seeded(agencies: number, resultsOnly: boolean): Promise<{ file: s
   mkdirSync(CACHE, { recursive: true });
   const file = join(CACHE, `national-${agencies}-seed${SEED}${resultsOnly ? '-results' : ''}.db`);
   if (existsSync(file)) return { file, seconds: null };
-  const building = `${file}.building`;
+  // A name of this process's own: two benches seeding the same size at once must not write one file.
+  const building = `${file}.building-${process.pid}`;
   for (const f of [building, `${building}-wal`, `${building}-shm`]) rmSync(f, { force: true });
   const started = performance.now();
   let stderr = '';

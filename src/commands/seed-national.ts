@@ -88,6 +88,8 @@ export const seedNationalCommand: Command = async (args, io, env) => {
       ].join('\n'),
     );
   } finally {
+    // The file is complete when the command ends: nothing of it is left in SQLite's write-ahead log.
+    if (handle.sqlite?.open) handle.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     await handle.close();
   }
   return 0;
