@@ -196,7 +196,7 @@ function handle(req: IncomingMessage, res: ServerResponse, raw: string): void {
   } catch {
     return send(res, 400, { error: { code: 'invalid', message: 'not JSON' } });
   }
-  if (!RATINGS.has(body.rating) || !Number.isInteger(body.revision) || body.revision < 0 || (body.evidence != null && typeof body.evidence !== 'string')) return send(res, 400, { error: { code: 'invalid', message: 'bad answer' } });
+  if (!RATINGS.has(body.rating) || !Number.isInteger(body.revision) || body.revision < 0 || (body.evidence !== undefined && body.evidence !== null && typeof body.evidence !== 'string')) return send(res, 400, { error: { code: 'invalid', message: 'bad answer' } });
   const current = q.answer.get(a.id, process, indicator);
   if (body.revision !== (current?.revision ?? 0)) return send(res, 409, { error: { code: 'stale_revision', message: 'changed by someone else' }, current: current ?? null });
   const result = saveAnswer(user, a, process, indicator, { rating: body.rating, evidence: body.evidence ?? null, revision: body.revision }, current);

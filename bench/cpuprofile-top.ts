@@ -12,6 +12,7 @@ interface ProfileNode {
   hitCount?: number;
 }
 interface Profile {
+  startTime: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -28,14 +29,18 @@ export interface SelfTime {
 /**
  * Self time per function (name + location), summed over every node of the call tree that stands for it; a
  * sample's time is its following delta, as V8 records it. `(idle)` is left out of the shares: time the process
- * waited for work is not time a function took.
+ * waited for work is not time a function took. `window` (µs of the monotonic clock, process.hrtime.bigint() / 1000n
+ * in another process of the same machine) keeps only the samples taken while a load ran, not the server's start.
  */
-export function topSelfTime(file: string, count = 15): { rows: SelfTime[]; text: string } {
+export function topSelfTime(file: string, count = 15, window?: { from: bigint; to: bigint }): { rows: SelfTime[]; text: string } {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, SelfTime>();
   let total = 0;
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    if (window && (at < Number(window.from) || at > Number(window.to))) return;
     const node = byId.get(id)!;
     const us = profile.timeDeltas[i + 1] ?? 0;
     const { functionName, url, lineNumber } = node.callFrame;

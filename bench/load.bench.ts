@@ -8,7 +8,8 @@
 //  (3) the same for the bare stack (bench/bare-server.ts) on the same file in the same run: service ÷ bare;
 //  (4) two instances of the built server on one PostgreSQL database against one (round-robin from the generator,
 //      no proxy), on a data set of LOAD_PG_AGENCIES (700) seeded into a database of its own, dropped afterwards.
-// `LOAD_PROFILE=1` adds a read load on a server started with --cpu-prof and prints the top self-time functions.
+// `LOAD_PROFILE=1` (or `read,save`) adds a load on a server started with --cpu-prof and prints the top self-time
+// functions (bench/cpuprofile-top.ts).
 // Every duration and rate comes from the environment; `LOAD_BUILD=0` skips the build (dist/ must be current).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -49,6 +50,11 @@ const PG_AGENCIES = num('LOAD_PG_AGENCIES', 700);
 const PG_CONNECTIONS = num('LOAD_PG_CONNECTIONS', 32);
 const PG_SECONDS = num('LOAD_PG_SECONDS', CAPACITY_SECONDS);
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PROFILE_SECONDS = num('LOAD_PROFILE_SECONDS', 20);
+/** `LOAD_PROFILE=1` (the read route), or `read,save`. */
+const PROFILE = (process.env.LOAD_PROFILE === '1' ? 'read' : (process.env.LOAD_PROFILE ?? '')).split(',').filter((r) => r === 'read' || r === 'save');
+/** Which parts run: `rush`, `routes` (capacity, open loop and the bare stack), `pg`; all by default. */
+const PARTS = new Set((process.env.LOAD_PARTS ?? 'rush,routes,pg').split(',').map((p) => p.trim()));
 const SEED = 1;
 const SESSION_SECRET = 'load-bench-secret-load-bench-secret!!';
 const BUILT_SERVER = ['dist/src/server.js'];
@@ -131,7 +137,7 @@ async function startBare(databaseUrl: string): Promise<{ base: string; child: Ch
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-server.ts'], { cwd: packageRoot, env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const base = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (line) => resolve(line.replace(/^listening /, '')));
+    createInterface({ input: child.stdout }).once('line', (line) => resolve(line.replace(/^listening /, '')));
     child.once('exit', (code) => reject(new Error(`the bare server exited with ${code}`)));
   });
   return { base, child, stop: async () => void (child.kill('SIGTERM'), await exited) };
@@ -181,92 +187,108 @@ async function sqliteRows(rows: BenchRow[]): Promise<void> {
     const bare = await startBare(url);
     try {
       // (1) The deadline rush.
-      log(`rush: ${users.length} users for ${RUSH_SECONDS} s`);
-      const pid = server.child.pid!;
-      const rssBefore = rssMiB(pid);
-      let rssMax = rssBefore;
-      const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMiB(pid))), 250);
-      const rush = await closedLoop([server.base], users.length, RUSH_SECONDS, (w) => {
-        const u = users[w]!;
-        return ++u.calls % READ_EVERY === 0 ? readCall(u) : saveCall(u);
-      });
-      clearInterval(sampler);
-      const rssAfter = rssMiB(pid);
-      const save = rush.byKind.save;
-      const read = rush.byKind.read;
-      rows.push({
-        name: 'deadline rush (PUT answer + GET assessment)',
-        subject: `${subject}; ${users.length} users, closed loop, 1 read in ${READ_EVERY}`,
-        value: `${rush.rps.toFixed(0)} req/s; save p50/p99 ${ms(save?.p50 ?? NaN)}/${ms(save?.p99 ?? NaN)} ms; read p50/p99 ${ms(read?.p50 ?? NaN)}/${ms(read?.p99 ?? NaN)} ms`,
-        runs: `${RUSH_SECONDS} s, ${thousands(rush.requests)} requests, ${errorsOf(rush)}`,
-        goal: '0 errors',
-        ok: rush.errors === 0,
-      });
-      rows.push({ name: 'deadline rush: server memory (VmRSS)', subject: 'built server, one process', value: `${rssBefore.toFixed(0)} → max ${rssMax.toFixed(0)} MiB (${rssAfter.toFixed(0)} at the end)`, runs: 'sampled every 250 ms', goal: '—', ok: null });
-
+      if (PARTS.has('rush')) await rushRows(server, users, subject, rows);
       // (2)+(3) Capacity of each route, service then bare; then an open loop at OPEN_SHARE of each one's own capacity.
-      for (const [route, make, goalMs, what] of [
-        ['save an answer (PUT)', saveCall, 20, 'save'],
-        ['read a whole assessment (GET)', readCall, 50, 'read'],
-      ] as const) {
-        log(`capacity: ${what}`);
-        const ours = await capacity(server.base, users, make, CONNECTIONS, CAPACITY_SECONDS);
-        const base = await capacity(bare.base, users, make, CONNECTIONS, CAPACITY_SECONDS);
-        const ratio = ours.rps / base.rps;
-        const answers = what === 'read' ? `, ${meanAnswers.toFixed(0)} answers on average, ${(ours.bytes / Math.max(1, ours.requests) / 1024).toFixed(0)} KB` : '';
-        rows.push({
-          name: `${route}: service ÷ bare stack`,
-          subject: `${subject}${answers}; closed loop ${CONNECTIONS} conn.: ${ours.rps.toFixed(0)} vs ${base.rps.toFixed(0)} req/s`,
-          value: `${(ratio * 100).toFixed(0)} %`,
-          runs: `${CAPACITY_SECONDS} s each; ${errorsOf(ours)} / ${base.errors}`,
-          goal: '≥ 60 %',
-          ok: ratio >= 0.6 && ours.errors === 0 && base.errors === 0,
-        });
-        for (const [who, target, cap] of [
-          ['service', server.base, ours],
-          ['bare stack', bare.base, base],
-        ] as const) {
-          const rate = Math.max(1, Math.round(cap.rps * OPEN_SHARE));
-          log(`open loop: ${what}, ${who}, ${rate} req/s`);
-          const r = await open(target, users, make, rate, OPEN_SECONDS);
-          rows.push({
-            name: `${route}: open loop, ${who}`,
-            subject: `${subject}; ${rate} req/s on a timer (${(OPEN_SHARE * 100).toFixed(0)} % of ${cap.rps.toFixed(0)})`,
-            value: `p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms, max ${ms(r.max)} ms`,
-            runs: `${OPEN_SECONDS} s, ${thousands(r.requests)} requests, ${errorsOf(r)}`,
-            goal: who === 'service' ? `p99 < ${goalMs} ms` : '—',
-            ok: who === 'service' ? r.p99 < goalMs && r.errors === 0 : null,
-          });
-        }
-      }
+      if (PARTS.has('routes')) await routeRows(server.base, bare.base, users, subject, meanAnswers, rows);
     } finally {
       await Promise.all([server.stop(), bare.stop()]);
     }
-
-    if (process.env.LOAD_PROFILE === '1') await profileRead(url, users, rows);
+    for (const route of PROFILE) await profileRoute(url, users, route, rows);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** A read load on a server started with --cpu-prof; the top self-time functions go to stderr and into one row. */
-async function profileRead(url: string, users: VirtualUser[], rows: BenchRow[]): Promise<void> {
-  const dir = join(tmpdir(), `bench-load-prof-${process.pid}`);
+async function rushRows(server: ServerProcess, users: VirtualUser[], subject: string, rows: BenchRow[]): Promise<void> {
+  log(`rush: ${users.length} users for ${RUSH_SECONDS} s`);
+  const pid = server.child.pid!;
+  const rssBefore = rssMiB(pid);
+  let rssMax = rssBefore;
+  const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMiB(pid))), 250);
+  // Each user's reads fall on another turn (calls start at w mod READ_EVERY), so reads are spread over the run.
+  users.forEach((u, w) => (u.calls = w % READ_EVERY));
+  const rush = await closedLoop([server.base], users.length, RUSH_SECONDS, (w) => {
+    const u = users[w]!;
+    return ++u.calls % READ_EVERY === 0 ? readCall(u) : saveCall(u);
+  });
+  clearInterval(sampler);
+  const rssAfter = rssMiB(pid);
+  const save = rush.byKind.save;
+  const read = rush.byKind.read;
+  rows.push({
+    name: 'deadline rush (PUT answer + GET assessment)',
+    subject: `${subject}; ${users.length} users, closed loop, 1 read in ${READ_EVERY}`,
+    value: `${rush.rps.toFixed(0)} req/s; save p50/p99 ${ms(save?.p50 ?? NaN)}/${ms(save?.p99 ?? NaN)} ms; read p50/p99 ${ms(read?.p50 ?? NaN)}/${ms(read?.p99 ?? NaN)} ms`,
+    runs: `${RUSH_SECONDS} s, ${thousands(rush.requests)} requests, ${errorsOf(rush)}`,
+    goal: '0 errors',
+    ok: rush.errors === 0,
+  });
+  rows.push({ name: 'deadline rush: server memory (VmRSS)', subject: 'built server, one process', value: `${rssBefore.toFixed(0)} → max ${rssMax.toFixed(0)} MiB (${rssAfter.toFixed(0)} at the end)`, runs: 'sampled every 250 ms', goal: '—', ok: null });
+}
+
+async function routeRows(service: string, bareBase: string, users: VirtualUser[], subject: string, meanAnswers: number, rows: BenchRow[]): Promise<void> {
+  for (const [route, make, goalMs, what] of [
+    ['save an answer (PUT)', saveCall, 20, 'save'],
+    ['read a whole assessment (GET)', readCall, 50, 'read'],
+  ] as const) {
+    log(`capacity: ${what}`);
+    const ours = await capacity(service, users, make, CONNECTIONS, CAPACITY_SECONDS);
+    const base = await capacity(bareBase, users, make, CONNECTIONS, CAPACITY_SECONDS);
+    const ratio = ours.rps / base.rps;
+    const answers = what === 'read' ? `, ${meanAnswers.toFixed(0)} answers on average, ${(ours.bytes / Math.max(1, ours.requests) / 1024).toFixed(0)} KB` : '';
+    rows.push({
+      name: `${route}: service ÷ bare stack`,
+      subject: `${subject}${answers}; closed loop ${CONNECTIONS} conn.: ${ours.rps.toFixed(0)} vs ${base.rps.toFixed(0)} req/s`,
+      value: `${(ratio * 100).toFixed(0)} %`,
+      runs: `${CAPACITY_SECONDS} s each; ${errorsOf(ours)} / ${base.errors}`,
+      goal: '≥ 60 %',
+      ok: ratio >= 0.6 && ours.errors === 0 && base.errors === 0,
+    });
+    for (const [who, target, cap] of [
+      ['service', service, ours],
+      ['bare stack', bareBase, base],
+    ] as const) {
+      const rate = Math.max(1, Math.round(cap.rps * OPEN_SHARE));
+      log(`open loop: ${what}, ${who}, ${rate} req/s`);
+      const r = await open(target, users, make, rate, OPEN_SECONDS);
+      rows.push({
+        name: `${route}: open loop, ${who}`,
+        subject: `${subject}; ${rate} req/s on a timer (${(OPEN_SHARE * 100).toFixed(0)} % of ${cap.rps.toFixed(0)})`,
+        value: `p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms, max ${ms(r.max)} ms`,
+        runs: `${OPEN_SECONDS} s, ${thousands(r.requests)} requests, ${errorsOf(r)}`,
+        goal: who === 'service' ? `p99 < ${goalMs} ms` : '—',
+        ok: who === 'service' ? r.p99 < goalMs && r.errors === 0 : null,
+      });
+    }
+  }
+}
+
+const micros = (): bigint => process.hrtime.bigint() / 1000n;
+
+/**
+ * A closed-loop load of one route (`read` or `save`) on a server started with --cpu-prof; the top self-time
+ * functions of the samples taken during the load (not the start) go to stderr, the top three into a row.
+ */
+async function profileRoute(url: string, users: VirtualUser[], route: string, rows: BenchRow[]): Promise<void> {
+  const dir = join(tmpdir(), `bench-load-prof-${process.pid}-${route}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const server = await startBuilt(url, ['--cpu-prof', '--cpu-prof-dir', dir]);
   let r: LoadResult;
+  let window: { from: bigint; to: bigint };
   try {
-    log(`profile: read load for ${CAPACITY_SECONDS} s`);
-    r = await capacity(server.base, users, readCall, CONNECTIONS, CAPACITY_SECONDS);
+    log(`profile: ${route} load for ${PROFILE_SECONDS} s`);
+    const from = micros();
+    r = await capacity(server.base, users, route === 'save' ? saveCall : readCall, CONNECTIONS, PROFILE_SECONDS);
+    window = { from, to: micros() };
   } finally {
     await server.stop();
   }
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile in ${dir}`);
-  const top = topSelfTime(join(dir, file), 15);
-  process.stderr.write(`\nCPU profile of the server under the read load (${describe(r)}), top 15 by self time (${join(dir, file)}):\n${top.text}\n\n`);
-  rows.push({ name: 'read a whole assessment: CPU profile', subject: `${CAPACITY_SECONDS} s of closed-loop reads`, value: top.rows.slice(0, 3).map((t) => `${t.name} ${t.share.toFixed(0)} %`).join(', '), runs: '--cpu-prof', goal: '—', ok: null });
+  const top = topSelfTime(join(dir, file), 15, window);
+  process.stderr.write(`\nCPU profile of the server under the ${route} load (${describe(r)}), top 15 by self time (${join(dir, file)}):\n${top.text}\n\n`);
+  rows.push({ name: `${route === 'save' ? 'save an answer' : 'read a whole assessment'}: CPU profile, top self time`, subject: `${PROFILE_SECONDS} s closed loop, ${describe(r)}`, value: top.rows.slice(0, 3).map((t) => `${t.name} ${t.share.toFixed(0)} %`).join(', '), runs: '--cpu-prof', goal: '—', ok: null });
 }
 
 async function postgresRows(rows: BenchRow[]): Promise<void> {
@@ -322,6 +344,6 @@ export async function benchLoad(): Promise<BenchRow[]> {
   build();
   const rows: BenchRow[] = [];
   await sqliteRows(rows);
-  if (process.env.LOAD_PG !== '0') await postgresRows(rows);
+  if (PARTS.has('pg')) await postgresRows(rows);
   return rows;
 }
