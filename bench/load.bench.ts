@@ -21,7 +21,6 @@ import { runCli } from '../src/commands/index.js';
 import { loadConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
 import { packageRoot } from '../src/paths.js';
-import { actorOf } from '../src/services/accounts.service.js';
 import { startServer, type ServerProcess } from '../test/helpers/server-process.js';
 import { topSelfTime } from './cpuprofile-top.js';
 import { seeded } from './dashboard.bench.js';
@@ -83,7 +82,7 @@ export async function prepareUsers(databaseUrl: string, count: number): Promise<
     const rows = await db
       .selectFrom('users')
       .innerJoin('assessments', 'assessments.agencyCode', 'users.agencyCode')
-      .selectAll('users')
+      .select(['users.id', 'users.username', 'users.agencyCode'])
       .select(['assessments.id as assessmentId', 'assessments.questionnaire', 'assessments.status'])
       .where('users.role', '=', 'agency')
       .where('assessments.cycleYear', '=', 109)
@@ -94,7 +93,7 @@ export async function prepareUsers(databaseUrl: string, count: number): Promise<
       .execute();
     const users: VirtualUser[] = [];
     for (const row of rows) {
-      const { token } = await app.services.accounts.createToken(actorOf({ ...row, active: row.active === 1 } as never), 'load bench', 1);
+      const { token } = await app.services.accounts.createToken({ id: row.id, username: row.username, role: 'agency', agency: row.agencyCode, ministry: null }, 'load bench', 1);
       const index = await app.services.questionnaires.index(row.questionnaire);
       // Every indicator but NA-prone choices: the bench rates L or F with evidence, valid on any indicator.
       const slots = index.processes.flatMap((p) => p.attributes.flatMap((a) => a.indicators.map((i) => ({ process: p.id, indicator: i.id }))));
