@@ -29,8 +29,8 @@ const ROUTES = [
 const percentile = (values: number[], p: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]!;
 const thousands = (n: number): string => n.toLocaleString('en-US');
 
-/** The seeded file for a size, made now (and timed) unless the cache has it. */
-async function seeded(agencies: number, resultsOnly: boolean): Promise<{ file: string; seconds: number | null }> {
+/** The seeded file for a size, made now (and timed) unless the cache has it; the load bench uses the same cache. */
+export async function seeded(agencies: number, resultsOnly: boolean): Promise<{ file: string; seconds: number | null }> {
   mkdirSync(CACHE, { recursive: true });
   const file = join(CACHE, `national-${agencies}-seed${SEED}${resultsOnly ? '-results' : ''}.db`);
   if (existsSync(file)) return { file, seconds: null };

@@ -39,13 +39,14 @@ const SERVER_ENV = { HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO: '0', TWO_FACTOR
  * is generous: tsx transpiles the whole service on each start, 3–5 s on an idle machine, 30–60 s on a
  * shared one under heavy load.
  */
-export async function startServer(databaseUrl: string, options: { port?: number; timeoutMs?: number } = {}): Promise<ServerProcess> {
+export async function startServer(databaseUrl: string, options: { port?: number; timeoutMs?: number; args?: string[]; env?: Record<string, string> } = {}): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
   const base = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  // `args`: another entry, e.g. the built server (`dist/src/server.js`) of the build test and the load bench.
+  const child = spawn(process.execPath, options.args ?? ['--import', 'tsx', 'src/server.ts'], {
     cwd: packageRoot,
-    env: { ...process.env, ...SERVER_ENV, DATABASE_URL: databaseUrl, PORT: String(port) },
+    env: { ...process.env, ...SERVER_ENV, ...options.env, DATABASE_URL: databaseUrl, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

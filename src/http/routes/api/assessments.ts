@@ -57,6 +57,11 @@ const assessmentRoutes: FastifyPluginAsyncTypebox<{ uploadMaxMb: number }> = asy
     {
       config: { access: 'user' },
       schema: { tags: ['assessments'], operationId: 'getAssessment', summary: 'One whole assessment (the read is audited)', params: Id, response: { 200: Type.With(Assessment, { description: 'The whole assessment' }), ...errors } },
+      // A whole assessment is about 150 KB of JSON. The schema's compiled serializer builds it by concatenation, and
+      // taking its length for content-length then flattens that string: about 11 % of the route's CPU under load
+      // (docs/performance.md, Load). The view is built field by field to this schema, so JSON.stringify writes the
+      // same document, flat.
+      serializerCompiler: () => (data) => JSON.stringify(data),
     },
     (request) => assessments.get(requireActor(request), request.params.id),
   );

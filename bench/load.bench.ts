@@ -1,0 +1,348 @@
+// Load at national scale (issue 15), against the BUILT server (`npm run build`, `node dist/src/server.js`) in a
+// process of its own on 127.0.0.1 over the 7,000-agency data set of seed-national (dashboard.bench.ts's cache),
+// with the seed's agency users holding bearer tokens, each filling in its own open assessment of cycle 109:
+//  (1) the deadline rush: LOAD_USERS (200) virtual users, closed loop, saving answers with the right revision and
+//      now and then reading their whole assessment, for LOAD_SECONDS (60): throughput, p50/p99, errors, server RSS;
+//  (2) each route's capacity (closed loop, LOAD_CONNECTIONS) and then an open loop at half of it
+//      (bench/load-generator.ts: latency from each request's intended send time);
+//  (3) the same for the bare stack (bench/bare-server.ts) on the same file in the same run: service ÷ bare;
+//  (4) two instances of the built server on one PostgreSQL database against one (round-robin from the generator,
+//      no proxy), on a data set of LOAD_PG_AGENCIES (700) seeded into a database of its own, dropped afterwards.
+// `LOAD_PROFILE=1` (or `read,save`) adds a load on a server started with --cpu-prof and prints the top self-time
+// functions (bench/cpuprofile-top.ts).
+// Every duration and rate comes from the environment; `LOAD_BUILD=0` skips the build (dist/ must be current).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+import { runCli } from '../src/commands/index.js';
+import { loadConfig } from '../src/config.js';
+import { buildApp } from '../src/http/app.js';
+import { packageRoot } from '../src/paths.js';
+import { startServer, type ServerProcess } from '../test/helpers/server-process.js';
+import { topSelfTime } from './cpuprofile-top.js';
+import { seeded } from './dashboard.bench.js';
+import { closedLoop, openLoop, type Call, type LoadResult } from './load-generator.js';
+import type { BenchRow } from './table.js';
+
+const num = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not "${raw}"`);
+  return value;
+};
+
+const AGENCIES = num('LOAD_AGENCIES', 7000);
+const USERS = num('LOAD_USERS', 200);
+const RUSH_SECONDS = num('LOAD_SECONDS', 60);
+/** In the rush, every LOAD_READ_EVERY-th call of a user reads the whole assessment; the others save an answer. */
+const READ_EVERY = num('LOAD_READ_EVERY', 10);
+const CONNECTIONS = num('LOAD_CONNECTIONS', 50);
+const CAPACITY_SECONDS = num('LOAD_CAPACITY_SECONDS', 10);
+const OPEN_SECONDS = num('LOAD_OPEN_SECONDS', 20);
+/** The open loop's rate as a share of the measured capacity. */
+const OPEN_SHARE = num('LOAD_OPEN_SHARE', 0.5);
+const PG_AGENCIES = num('LOAD_PG_AGENCIES', 700);
+const PG_CONNECTIONS = num('LOAD_PG_CONNECTIONS', 32);
+const PG_SECONDS = num('LOAD_PG_SECONDS', CAPACITY_SECONDS);
+const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PROFILE_SECONDS = num('LOAD_PROFILE_SECONDS', 20);
+/** `LOAD_PROFILE=1` (the read route), or `read,save`. */
+const PROFILE = (process.env.LOAD_PROFILE === '1' ? 'read' : (process.env.LOAD_PROFILE ?? '')).split(',').filter((r) => r === 'read' || r === 'save');
+/** Which parts run: `rush`, `routes` (capacity, open loop and the bare stack), `pg`; all by default. */
+const PARTS = new Set((process.env.LOAD_PARTS ?? 'rush,routes,pg').split(',').map((p) => p.trim()));
+const SEED = 1;
+const SESSION_SECRET = 'load-bench-secret-load-bench-secret!!';
+const BUILT_SERVER = ['dist/src/server.js'];
+
+const thousands = (n: number): string => n.toLocaleString('en-US');
+const ms = (n: number): string => (Number.isNaN(n) ? '—' : n < 10 ? n.toFixed(1) : n.toFixed(0));
+const log = (text: string): void => void process.stderr.write(`[load] ${text}\n`);
+
+/** A seeded agency user filling in its own open assessment: its token, the indicators and the revisions it last saw. */
+export interface VirtualUser {
+  username: string;
+  token: string;
+  id: string;
+  answered: number;
+  slots: { process: string; indicator: string }[];
+  revisions: number[];
+  next: number;
+  calls: number;
+}
+
+/** Agency users of the seed with a draft or returned assessment of cycle 109 (returned first: every indicator answered), a token each. */
+export async function prepareUsers(databaseUrl: string, count: number): Promise<VirtualUser[]> {
+  const app = await buildApp(loadConfig({ DATABASE_URL: databaseUrl, DEMO: '0', LOG_LEVEL: 'silent', TWO_FACTOR: 'optional' }));
+  try {
+    const { db } = app.services.handle;
+    const rows = await db
+      .selectFrom('users')
+      .innerJoin('assessments', 'assessments.agencyCode', 'users.agencyCode')
+      .select(['users.id', 'users.username', 'users.agencyCode'])
+      .select(['assessments.id as assessmentId', 'assessments.questionnaire', 'assessments.status'])
+      .where('users.role', '=', 'agency')
+      .where('assessments.cycleYear', '=', 109)
+      .where('assessments.status', 'in', ['returned', 'draft'])
+      .orderBy('assessments.status', 'desc')
+      .orderBy('users.username')
+      .limit(count)
+      .execute();
+    const users: VirtualUser[] = [];
+    for (const row of rows) {
+      const { token } = await app.services.accounts.createToken({ id: row.id, username: row.username, role: 'agency', agency: row.agencyCode, ministry: null }, 'load bench', 1);
+      const index = await app.services.questionnaires.index(row.questionnaire);
+      // Every indicator but NA-prone choices: the bench rates L or F with evidence, valid on any indicator.
+      const slots = index.processes.flatMap((p) => p.attributes.flatMap((a) => a.indicators.map((i) => ({ process: p.id, indicator: i.id }))));
+      const stored = await db.selectFrom('answers').select(['process', 'indicator', 'revision']).where('assessmentId', '=', row.assessmentId).execute();
+      const revisionOf = new Map(stored.map((s) => [`${s.process}/${s.indicator}`, Number(s.revision)]));
+      users.push({ username: row.username, token, id: row.assessmentId, answered: stored.length, slots, revisions: slots.map((s) => revisionOf.get(`${s.process}/${s.indicator}`) ?? 0), next: 0, calls: 0 });
+    }
+    return users;
+  } finally {
+    await app.close();
+  }
+}
+
+/** The next save of a user: its next indicator in turn, at the revision it last saw; a 200 moves the revision on. */
+export function saveCall(u: VirtualUser): Call {
+  const slot = u.next++ % u.slots.length;
+  const { process, indicator } = u.slots[slot]!;
+  const revision = u.revisions[slot]!;
+  return {
+    kind: 'save',
+    method: 'PUT',
+    path: `/api/assessments/${u.id}/answers/${encodeURIComponent(process)}/${encodeURIComponent(indicator)}`,
+    headers: { authorization: `Bearer ${u.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ rating: revision % 2 ? 'F' : 'L', evidence: `效能測試 ${revision + 1}`, revision }),
+    done: (status, body) => {
+      if (status === 200) u.revisions[slot] = revision + 1;
+      // Counted as an error by the generator; the revision taken so that one mistake does not repeat.
+      else if (status === 409) u.revisions[slot] = (JSON.parse(body) as { current?: { revision: number } | null }).current?.revision ?? revision;
+    },
+  };
+}
+
+export const readCall = (u: VirtualUser): Call => ({ kind: 'read', method: 'GET', path: `/api/assessments/${u.id}`, headers: { authorization: `Bearer ${u.token}` } });
+
+/** Starts a built server (or, with `args`, another entry) on `databaseUrl`: a free port, ready on /healthz. */
+const startBuilt = (databaseUrl: string, nodeArgs: string[] = []): Promise<ServerProcess> =>
+  startServer(databaseUrl, { args: [...nodeArgs, ...BUILT_SERVER], env: { LOG_LEVEL: 'warn', SESSION_SECRET } });
+
+async function startBare(databaseUrl: string): Promise<{ base: string; child: ChildProcess; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-server.ts'], { cwd: packageRoot, env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const base = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', (line) => resolve(line.replace(/^listening /, '')));
+    child.once('exit', (code) => reject(new Error(`the bare server exited with ${code}`)));
+  });
+  return { base, child, stop: async () => void (child.kill('SIGTERM'), await exited) };
+}
+
+/** The resident set of a process now, in MiB (Linux). */
+function rssMiB(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+/** Closed loop on one route: worker w takes the users w, w + n, w + 2n, … in turn, so that no two workers write one answer. */
+function capacity(base: string, users: VirtualUser[], make: (u: VirtualUser) => Call, connections: number, seconds: number): Promise<LoadResult> {
+  const turn = new Array<number>(connections).fill(0);
+  const owned = (w: number) => Math.max(1, Math.ceil((users.length - w) / connections));
+  return closedLoop([base], connections, seconds, (w) => make(users[(w + connections * (turn[w]!++ % owned(w))) % users.length]!));
+}
+
+const open = (base: string, users: VirtualUser[], make: (u: VirtualUser) => Call, rate: number, seconds: number): Promise<LoadResult> => openLoop([base], rate, seconds, (k) => make(users[k % users.length]!));
+
+const describe = (r: LoadResult): string => `${r.rps.toFixed(0)} req/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms`;
+const errorsOf = (r: LoadResult): string => (r.errors === 0 ? '0 errors' : `${r.errors} ERRORS (${r.errorSamples[0] ?? ''})`);
+
+function build(): void {
+  if (process.env.LOAD_BUILD === '0') {
+    if (!existsSync(join(packageRoot, BUILT_SERVER[0]!))) throw new Error('LOAD_BUILD=0 but dist/src/server.js is missing: run npm run build');
+    return;
+  }
+  log('npm run build');
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: packageRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+async function sqliteRows(rows: BenchRow[]): Promise<void> {
+  const { file } = await seeded(AGENCIES, false);
+  const dir = join(tmpdir(), `bench-load-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const work = join(dir, 'national.db');
+  copyFileSync(file, work);
+  const url = `sqlite:${work}`;
+  try {
+    log(`tokens for ${USERS} agency users`);
+    const users = await prepareUsers(url, USERS);
+    if (users.length < USERS) log(`only ${users.length} agency users have an open assessment of cycle 109`);
+    const meanAnswers = users.reduce((n, u) => n + u.answered, 0) / users.length;
+    const subject = `SQLite, ${thousands(AGENCIES)} agencies`;
+    const server = await startBuilt(url);
+    const bare = await startBare(url);
+    try {
+      // (1) The deadline rush.
+      if (PARTS.has('rush')) await rushRows(server, users, subject, rows);
+      // (2)+(3) Capacity of each route, service then bare; then an open loop at OPEN_SHARE of each one's own capacity.
+      if (PARTS.has('routes')) await routeRows(server.base, bare.base, users, subject, meanAnswers, rows);
+    } finally {
+      await Promise.all([server.stop(), bare.stop()]);
+    }
+    for (const route of PROFILE) await profileRoute(url, users, route, rows);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function rushRows(server: ServerProcess, users: VirtualUser[], subject: string, rows: BenchRow[]): Promise<void> {
+  log(`rush: ${users.length} users for ${RUSH_SECONDS} s`);
+  const pid = server.child.pid!;
+  const rssBefore = rssMiB(pid);
+  let rssMax = rssBefore;
+  const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMiB(pid))), 250);
+  // Each user's reads fall on another turn (calls start at w mod READ_EVERY), so reads are spread over the run.
+  users.forEach((u, w) => (u.calls = w % READ_EVERY));
+  const rush = await closedLoop([server.base], users.length, RUSH_SECONDS, (w) => {
+    const u = users[w]!;
+    return ++u.calls % READ_EVERY === 0 ? readCall(u) : saveCall(u);
+  });
+  clearInterval(sampler);
+  const rssAfter = rssMiB(pid);
+  const save = rush.byKind.save;
+  const read = rush.byKind.read;
+  rows.push({
+    name: 'deadline rush (PUT answer + GET assessment)',
+    subject: `${subject}; ${users.length} users, closed loop, 1 read in ${READ_EVERY}`,
+    value: `${rush.rps.toFixed(0)} req/s; save p50/p99 ${ms(save?.p50 ?? NaN)}/${ms(save?.p99 ?? NaN)} ms; read p50/p99 ${ms(read?.p50 ?? NaN)}/${ms(read?.p99 ?? NaN)} ms`,
+    runs: `${RUSH_SECONDS} s, ${thousands(rush.requests)} requests, ${errorsOf(rush)}`,
+    goal: '0 errors',
+    ok: rush.errors === 0,
+  });
+  rows.push({ name: 'deadline rush: server memory (VmRSS)', subject: 'built server, one process', value: `${rssBefore.toFixed(0)} → max ${rssMax.toFixed(0)} MiB (${rssAfter.toFixed(0)} at the end)`, runs: 'sampled every 250 ms', goal: '—', ok: null });
+}
+
+async function routeRows(service: string, bareBase: string, users: VirtualUser[], subject: string, meanAnswers: number, rows: BenchRow[]): Promise<void> {
+  for (const [route, make, goalMs, what] of [
+    ['save an answer (PUT)', saveCall, 20, 'save'],
+    ['read a whole assessment (GET)', readCall, 50, 'read'],
+  ] as const) {
+    log(`capacity: ${what}`);
+    const ours = await capacity(service, users, make, CONNECTIONS, CAPACITY_SECONDS);
+    const base = await capacity(bareBase, users, make, CONNECTIONS, CAPACITY_SECONDS);
+    const ratio = ours.rps / base.rps;
+    const answers = what === 'read' ? `, ${meanAnswers.toFixed(0)} answers on average, ${(ours.bytes / Math.max(1, ours.requests) / 1024).toFixed(0)} KB` : '';
+    rows.push({
+      name: `${route}: service ÷ bare stack`,
+      subject: `${subject}${answers}; closed loop ${CONNECTIONS} conn.: ${ours.rps.toFixed(0)} vs ${base.rps.toFixed(0)} req/s`,
+      value: `${(ratio * 100).toFixed(0)} %`,
+      runs: `${CAPACITY_SECONDS} s each; ${errorsOf(ours)} / ${base.errors}`,
+      goal: '≥ 60 %',
+      ok: ratio >= 0.6 && ours.errors === 0 && base.errors === 0,
+    });
+    for (const [who, target, cap] of [
+      ['service', service, ours],
+      ['bare stack', bareBase, base],
+    ] as const) {
+      const rate = Math.max(1, Math.round(cap.rps * OPEN_SHARE));
+      log(`open loop: ${what}, ${who}, ${rate} req/s`);
+      const r = await open(target, users, make, rate, OPEN_SECONDS);
+      rows.push({
+        name: `${route}: open loop, ${who}`,
+        subject: `${subject}; ${rate} req/s on a timer (${(OPEN_SHARE * 100).toFixed(0)} % of ${cap.rps.toFixed(0)})`,
+        value: `p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms, max ${ms(r.max)} ms`,
+        runs: `${OPEN_SECONDS} s, ${thousands(r.requests)} requests, ${errorsOf(r)}`,
+        goal: who === 'service' ? `p99 < ${goalMs} ms` : '—',
+        ok: who === 'service' ? r.p99 < goalMs && r.errors === 0 : null,
+      });
+    }
+  }
+}
+
+const micros = (): bigint => process.hrtime.bigint() / 1000n;
+
+/**
+ * A closed-loop load of one route (`read` or `save`) on a server started with --cpu-prof; the top self-time
+ * functions of the samples taken during the load (not the start) go to stderr, the top three into a row.
+ */
+async function profileRoute(url: string, users: VirtualUser[], route: string, rows: BenchRow[]): Promise<void> {
+  const dir = join(tmpdir(), `bench-load-prof-${process.pid}-${route}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const server = await startBuilt(url, ['--cpu-prof', '--cpu-prof-dir', dir]);
+  let r: LoadResult;
+  let window: { from: bigint; to: bigint };
+  try {
+    log(`profile: ${route} load for ${PROFILE_SECONDS} s`);
+    const from = micros();
+    r = await capacity(server.base, users, route === 'save' ? saveCall : readCall, CONNECTIONS, PROFILE_SECONDS);
+    window = { from, to: micros() };
+  } finally {
+    await server.stop();
+  }
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`no .cpuprofile in ${dir}`);
+  const top = topSelfTime(join(dir, file), 15, window);
+  process.stderr.write(`\nCPU profile of the server under the ${route} load (${describe(r)}), top 15 by self time (${join(dir, file)}):\n${top.text}\n\n`);
+  rows.push({ name: `${route === 'save' ? 'save an answer' : 'read a whole assessment'}: CPU profile, top self time`, subject: `${PROFILE_SECONDS} s closed loop, ${describe(r)}`, value: top.rows.slice(0, 3).map((t) => `${t.name} ${t.share.toFixed(0)} %`).join(', '), runs: '--cpu-prof', goal: '—', ok: null });
+}
+
+async function postgresRows(rows: BenchRow[]): Promise<void> {
+  const name = `gsm_load_${process.pid}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  try {
+    await admin.connect();
+  } catch (error) {
+    rows.push({ name: 'two instances on one PostgreSQL ÷ one', subject: POSTGRES_URL, value: `skipped: ${String(error)}`, runs: '—', goal: '≥ 1.6×', ok: null });
+    return;
+  }
+  await admin.query(`create database ${name}`);
+  const target = new URL(POSTGRES_URL);
+  target.pathname = `/${name}`;
+  const url = target.toString();
+  try {
+    log(`seed-national --agencies ${PG_AGENCIES} into PostgreSQL ${name}`);
+    let stderr = '';
+    const status = await runCli(['seed-national', '--agencies', String(PG_AGENCIES), '--seed', String(SEED)], { stdout: () => undefined, stderr: (t) => void (stderr += t) }, { ...process.env, DATABASE_URL: url });
+    if (status !== 0) throw new Error(`seed-national on PostgreSQL failed: ${stderr}`);
+    const users = await prepareUsers(url, PG_CONNECTIONS);
+    const connections = users.length;
+    const [a, b] = await Promise.all([startBuilt(url), startBuilt(url)]);
+    try {
+      const mix = (bases: string[]) =>
+        closedLoop(bases, connections, PG_SECONDS, (w) => {
+          const u = users[w]!;
+          return ++u.calls % READ_EVERY === 0 ? readCall(u) : saveCall(u);
+        });
+      log('PostgreSQL: one instance');
+      const one = await mix([a.base]);
+      log('PostgreSQL: two instances');
+      const two = await mix([a.base, b.base]);
+      const ratio = two.rps / one.rps;
+      rows.push({
+        name: 'two instances on one PostgreSQL ÷ one',
+        subject: `${thousands(PG_AGENCIES)} agencies; ${connections} users (rush mix), round-robin by the generator, no proxy: ${two.rps.toFixed(0)} vs ${one.rps.toFixed(0)} req/s`,
+        value: `×${ratio.toFixed(2)}`,
+        runs: `${PG_SECONDS} s each; p99 ${ms(two.p99)} vs ${ms(one.p99)} ms; ${errorsOf(two)} / ${one.errors}`,
+        goal: '≥ 1.6×',
+        ok: ratio >= 1.6 && one.errors === 0 && two.errors === 0,
+      });
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+export async function benchLoad(): Promise<BenchRow[]> {
+  build();
+  const rows: BenchRow[] = [];
+  await sqliteRows(rows);
+  if (PARTS.has('pg')) await postgresRows(rows);
+  return rows;
+}
