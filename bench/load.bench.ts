@@ -16,6 +16,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
 import { runCli } from '../src/commands/index.js';
 import { loadConfig } from '../src/config.js';
@@ -185,6 +186,7 @@ async function sqliteRows(rows: BenchRow[]): Promise<void> {
     const server = await startBuilt(url);
     const bare = await startBare(url);
     try {
+      await sameDocument(server.base, bare.base, users[0]!);
       // (1) The deadline rush.
       if (PARTS.has('rush')) await rushRows(server, users, subject, rows);
       // (2)+(3) Capacity of each route, service then bare; then an open loop at OPEN_SHARE of each one's own capacity.
@@ -196,6 +198,17 @@ async function sqliteRows(rows: BenchRow[]): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The bare stack must do the same work: its whole assessment is the service's, value for value. */
+async function sameDocument(service: string, bareBase: string, u: VirtualUser): Promise<void> {
+  const get = async (base: string) => {
+    const response = await fetch(`${base}/api/assessments/${u.id}`, { headers: { authorization: `Bearer ${u.token}` } });
+    if (response.status !== 200) throw new Error(`GET ${base}/api/assessments/${u.id}: ${response.status}`);
+    return response.json();
+  };
+  const [ours, bare] = await Promise.all([get(service), get(bareBase)]);
+  if (!isDeepStrictEqual(ours, bare)) throw new Error('the bare stack\'s whole assessment differs from the service\'s: the baseline would not do the same work');
 }
 
 async function rushRows(server: ServerProcess, users: VirtualUser[], subject: string, rows: BenchRow[]): Promise<void> {
