@@ -17,6 +17,7 @@ import { systemClock, type Clock } from './clock.js';
 import { CycleService } from './cycle.service.js';
 import { DashboardService } from './dashboard.service.js';
 import { seedDemo, type DemoUser } from './demo.service.js';
+import { ServiceError } from './errors.js';
 import { EvidenceService } from './evidence.service.js';
 import { NotificationService } from './notification.service.js';
 import { ImprovementService } from './improvement.service.js';
@@ -101,11 +102,31 @@ export interface StartupReport {
   demoUsers: DemoUser[] | null;
 }
 
+/** Whether an error is a duplicate key: another instance wrote the same row first. */
+function isDuplicate(error: unknown): boolean {
+  if (error instanceof ServiceError) return error.code === 'exists' || error.code === 'conflict';
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || (typeof code === 'string' && (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE'));
+}
+
 /**
  * Migrates, stores the shipped questionnaire versions and cycles 106–109, and on a first start with
- * DEMO on, adds the demo data. Safe to run on every start and from several instances.
+ * DEMO on, adds the demo data. Safe to run on every start and from several instances at once: the
+ * migrator locks, and when another instance stored the same shipped row (or demo data) first, this one
+ * finds it done on a second pass.
  */
 export async function prepareDatabase(services: Services, options: { demo: boolean }): Promise<StartupReport> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await prepareOnce(services, options);
+    } catch (error) {
+      if (attempt >= 5 || !isDuplicate(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
+}
+
+async function prepareOnce(services: Services, options: { demo: boolean }): Promise<StartupReport> {
   const { applied } = await migrateToLatest(services.handle.db);
   const empty = !(await hasAnyUserOrAgency(services.handle.db));
   const catalog = loadCatalog();
