@@ -1,27 +1,13 @@
 // Improvement plans (docs/domain.md §8): all the Kysely code of the plans. Each row comes with what the
 // visibility rule needs of its assessment (the agency's ministry and the assigned assessor).
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../db/types.js';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Database, ImprovementPlansTable } from '../db/types.js';
 import type { PlanStatus } from '../domain/improvement.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export interface PlanRecord {
-  id: string;
-  assessmentId: string;
-  agencyCode: string;
-  cycleYear: number;
-  process: string;
-  attribute: string;
-  action: string;
-  owner: string;
-  due: string;
-  status: PlanStatus;
-  revision: number;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A plan as stored, its status typed. */
+export type PlanRecord = Omit<Selectable<ImprovementPlansTable>, 'status'> & { status: PlanStatus };
 
 /** A plan with what decides who sees it: its agency's ministry and its assessment's assessor. */
 export interface ScopedPlan extends PlanRecord {
