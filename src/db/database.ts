@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, sql, type Driver } from 'kysely';
 import pg from 'pg';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import type { Database } from './types.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -81,7 +82,18 @@ export function sqlitePath(url: string): string {
   return resolve(url.replace(/^sqlite:(\/\/)?/, ''));
 }
 
-export function openDatabase(url: string): DatabaseHandle {
+export interface OpenOptions {
+  /**
+   * SQLite only: checkpoint the write-ahead log in a worker thread rather than inside the commit that fills it
+   * (src/db/checkpointer.ts), the server's setting; `onProblem` hears of a checkpoint that failed.
+   */
+  backgroundCheckpoints?: { onProblem: (message: string) => void };
+}
+
+/** The write-ahead log file is cut back to this size after each reset (it otherwise keeps its largest size). */
+const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
+
+export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHandle {
   if (url.startsWith('sqlite:')) {
     const file = sqlitePath(url);
     mkdirSync(dirname(file), { recursive: true });
@@ -90,8 +102,23 @@ export function openDatabase(url: string): DatabaseHandle {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
+    let checkpointer: Checkpointer | undefined;
+    const background = options.backgroundCheckpoints;
+    if (background) {
+      sqlite.pragma('wal_autocheckpoint = 0');
+      checkpointer = startCheckpointer(file, (message, ended) => {
+        // Without the worker, SQLite's own checkpoints (every 1,000 pages, inside a commit) take over again.
+        if (ended && sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
+        background.onProblem(message);
+      });
+    }
     const db = new Kysely<Database>({ dialect: new FairSqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] });
-    return { db, dialect: 'sqlite', sqliteFile: file, sqlite, url, close: () => db.destroy() };
+    const close = async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    };
+    return { db, dialect: 'sqlite', sqliteFile: file, sqlite, url, close };
   }
   // Keep integer columns (bigint counts) as numbers rather than strings.
   pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));

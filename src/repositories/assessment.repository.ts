@@ -1,6 +1,7 @@
 // Assessments and their parts: all the Kysely code of the assessment aggregate. Rows are turned into
 // domain-shaped values here (booleans, states, ratings), so nothing above converts 0/1 or casts.
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely, QueryResult, Selectable, Transaction } from 'kysely';
+import { affected, firstRow, prepared } from '../db/prepared.js';
 import type { AnswersTable, AssessorRatingsTable, Database, EvidenceFilesTable, ScopeTable } from '../db/types.js';
 import type { AnswerRating, Rating } from '../domain/questionnaire.js';
 import type { Visibility } from '../domain/roles.js';
@@ -179,8 +180,10 @@ const assessmentOf = ({ status, prefilledFrom, signOff, ...r }: AssessmentRow): 
 
 // ——— assessments ———
 
+const assessmentById = prepared((db, p: { id: string }) => selectAssessments(db).where('assessments.id', '=', p.id));
+
 export async function findAssessment(db: Db, id: string): Promise<AssessmentRecord | undefined> {
-  const row = await selectAssessments(db).where('assessments.id', '=', id).executeTakeFirst();
+  const row = firstRow(await assessmentById(db, { id }));
   return row && assessmentOf(row);
 }
 
@@ -248,6 +251,22 @@ export interface AssessmentChanges {
  * state check made inside a write transaction: on PostgreSQL the update takes the row's lock, so a
  * concurrent change of state waits for it or makes it fail, never slips past it.
  */
+const touches = new Map<string, (db: Db, values: { id: string; at: string }) => Promise<QueryResult<unknown>>>();
+
+/**
+ * Marks the assessment updated only if it is still in one of `inStates` (the check every edit's transaction
+ * starts with); returns whether it was. Prepared once per list of states.
+ */
+export async function touchAssessmentIn(db: Db, id: string, inStates: readonly AssessmentState[], at: string): Promise<boolean> {
+  const key = inStates.join(' ');
+  let touch = touches.get(key);
+  if (!touch) {
+    touch = prepared((db, p: { id: string; at: string }) => db.updateTable('assessments').set({ updatedAt: p.at }).where('id', '=', p.id).where('status', 'in', inStates));
+    touches.set(key, touch);
+  }
+  return affected(await touch(db, { id, at })) === 1;
+}
+
 export async function updateAssessmentIn(db: Db, id: string, inStates: readonly AssessmentState[], changes: AssessmentChanges): Promise<boolean> {
   const { state, signOff, ...rest } = changes;
   const result = await db
@@ -286,22 +305,39 @@ export async function findAnswers(db: Db, assessmentId: string): Promise<StoredA
   return (await db.selectFrom('answers').selectAll().where('assessmentId', '=', assessmentId).execute()).map(answerOf);
 }
 
+const answerAt = prepared((db, p: { assessmentId: string; process: string; indicator: string }) =>
+  db.selectFrom('answers').selectAll().where('assessmentId', '=', p.assessmentId).where('process', '=', p.process).where('indicator', '=', p.indicator),
+);
+
 export async function findAnswer(db: Db, assessmentId: string, process: string, indicator: string): Promise<StoredAnswer | undefined> {
-  const row = await db.selectFrom('answers').selectAll().where('assessmentId', '=', assessmentId).where('process', '=', process).where('indicator', '=', indicator).executeTakeFirst();
+  const row = firstRow(await answerAt(db, { assessmentId, process, indicator }));
   return row && answerOf(row);
 }
 
 export type AnswerWrite = Omit<StoredAnswer, 'process' | 'indicator'>;
+type AnswerRow = Omit<Selectable<AnswersTable>, 'unconfirmed'> & { unconfirmed: number };
+
+const insertAnswer = prepared((db, p: AnswerRow) =>
+  db
+    .insertInto('answers')
+    .values({ assessmentId: p.assessmentId, process: p.process, indicator: p.indicator, rating: p.rating, evidence: p.evidence, note: p.note, justification: p.justification, revision: p.revision, unconfirmed: p.unconfirmed, updatedAt: p.updatedAt, updatedBy: p.updatedBy })
+    .onConflict((oc) => oc.columns(['assessmentId', 'process', 'indicator']).doNothing()),
+);
 
 /** Inserts a first answer unless one appeared meanwhile; returns whether it did. */
 export async function insertAnswerIfAbsent(db: Db, assessmentId: string, process: string, indicator: string, answer: AnswerWrite): Promise<boolean> {
-  const result = await db
-    .insertInto('answers')
-    .values({ assessmentId, process, indicator, ...answer, unconfirmed: bit(answer.unconfirmed) })
-    .onConflict((oc) => oc.columns(['assessmentId', 'process', 'indicator']).doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  return affected(await insertAnswer(db, { assessmentId, process, indicator, ...answer, unconfirmed: bit(answer.unconfirmed) })) === 1;
 }
+
+const rewriteAnswer = prepared((db, p: AnswerRow & { at: number }) =>
+  db
+    .updateTable('answers')
+    .set({ rating: p.rating, evidence: p.evidence, note: p.note, justification: p.justification, revision: p.revision, unconfirmed: p.unconfirmed, updatedAt: p.updatedAt, updatedBy: p.updatedBy })
+    .where('assessmentId', '=', p.assessmentId)
+    .where('process', '=', p.process)
+    .where('indicator', '=', p.indicator)
+    .where('revision', '=', p.at),
+);
 
 /** Writes an answer only if it is still at `revision`; returns whether it was. */
 export async function updateAnswerAt(db: Db, assessmentId: string, process: string, indicator: string, revision: number, answer: Partial<AnswerWrite>): Promise<boolean> {
@@ -315,6 +351,11 @@ export async function updateAnswerAt(db: Db, assessmentId: string, process: stri
     .where('revision', '=', revision)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/** Replaces every field of an answer, only if it is still at `revision`; returns whether it did. */
+export async function rewriteAnswerAt(db: Db, assessmentId: string, process: string, indicator: string, revision: number, answer: AnswerWrite): Promise<boolean> {
+  return affected(await rewriteAnswer(db, { assessmentId, process, indicator, ...answer, unconfirmed: bit(answer.unconfirmed), at: revision })) === 1;
 }
 
 /** Removes every answer of an assessment (a move to another questionnaire version writes them anew). */
@@ -359,9 +400,12 @@ export async function deleteAssessorRating(db: Db, assessmentId: string, process
 }
 
 /** Marks the assessor's rating of an indicator stale; returns whether there was a fresh one to mark. */
+const staleRating = prepared((db, p: { assessmentId: string; process: string; indicator: string }) =>
+  db.updateTable('assessorRatings').set({ stale: 1 }).where('assessmentId', '=', p.assessmentId).where('process', '=', p.process).where('indicator', '=', p.indicator).where('stale', '=', 0),
+);
+
 export async function markAssessorRatingStale(db: Db, assessmentId: string, process: string, indicator: string): Promise<boolean> {
-  const r = await db.updateTable('assessorRatings').set({ stale: 1 }).where('assessmentId', '=', assessmentId).where('process', '=', process).where('indicator', '=', indicator).where('stale', '=', 0).executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  return affected(await staleRating(db, { assessmentId, process, indicator })) === 1;
 }
 
 export async function findScopeDecision(db: Db, assessmentId: string, process: string): Promise<ScopeDecision | undefined> {

@@ -1,23 +1,32 @@
 // The audit chain: appends lock the single head row, so entries form one chain across instances.
 import type { Kysely, Transaction } from 'kysely';
+import { firstRow, prepared } from '../db/prepared.js';
 import type { AuditEntry, Database } from '../db/types.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Advances the head by one (a row lock on PostgreSQL, the write lock on SQLite) and returns the new seq and the previous hash. */
-export async function claimNextAuditSeq(trx: Transaction<Database>): Promise<{ seq: number; prevHash: string }> {
-  const head = await trx
+const claimSeq = prepared((db) =>
+  db
     .updateTable('auditHead')
     .set((eb) => ({ seq: eb('seq', '+', 1) }))
     .where('id', '=', 1)
-    .returning(['seq', 'hash'])
-    .executeTakeFirstOrThrow();
+    .returning(['seq', 'hash']),
+);
+const insertEntry = prepared((db, p: AuditEntry) =>
+  db.insertInto('auditEntries').values({ seq: p.seq, at: p.at, actor: p.actor, action: p.action, subject: p.subject, before: p.before, after: p.after, prevHash: p.prevHash, hash: p.hash }),
+);
+const moveHead = prepared((db, p: { hash: string }) => db.updateTable('auditHead').set({ hash: p.hash }).where('id', '=', 1));
+
+/** Advances the head by one (a row lock on PostgreSQL, the write lock on SQLite) and returns the new seq and the previous hash. */
+export async function claimNextAuditSeq(trx: Transaction<Database>): Promise<{ seq: number; prevHash: string }> {
+  const head = firstRow(await claimSeq(trx, {}));
+  if (!head) throw new Error('the audit chain has no head row');
   return { seq: Number(head.seq), prevHash: head.hash };
 }
 
 export async function insertAuditEntry(trx: Transaction<Database>, entry: AuditEntry): Promise<void> {
-  await trx.insertInto('auditEntries').values(entry).execute();
-  await trx.updateTable('auditHead').set({ hash: entry.hash }).where('id', '=', 1).execute();
+  await insertEntry(trx, entry);
+  await moveHead(trx, { hash: entry.hash });
 }
 
 /**

@@ -1,5 +1,6 @@
 // Users, their sessions, bearer tokens and login throttling: all the Kysely code of accounts.
 import type { Kysely, Transaction } from 'kysely';
+import { firstRow, prepared } from '../db/prepared.js';
 import type { Database, User } from '../db/types.js';
 import type { Role } from '../domain/roles.js';
 
@@ -40,8 +41,12 @@ export async function insertSession(db: Db, session: { idHash: string; userId: s
   await db.insertInto('sessions').values(session).execute();
 }
 
+const sessionUser = prepared((db, p: { idHash: string; now: string }) =>
+  db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.userId').selectAll('users').where('sessions.idHash', '=', p.idHash).where('sessions.expiresAt', '>', p.now),
+);
+
 export async function findSessionUser(db: Db, idHash: string, now: string): Promise<UserRecord | undefined> {
-  const row = await db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.userId').selectAll('users').where('sessions.idHash', '=', idHash).where('sessions.expiresAt', '>', now).executeTakeFirst();
+  const row = firstRow(await sessionUser(db, { idHash, now }));
   return row && userOf(row);
 }
 
@@ -62,15 +67,18 @@ export async function insertToken(db: Db, token: { id: string; userId: string; n
   await db.insertInto('apiTokens').values({ ...token, lastUsedAt: null }).execute();
 }
 
-export async function findTokenUser(db: Db, tokenHash: string, now: string): Promise<(UserRecord & { tokenId: string }) | undefined> {
-  const row = await db
+const tokenUser = prepared((db, p: { tokenHash: string; now: string }) =>
+  db
     .selectFrom('apiTokens')
     .innerJoin('users', 'users.id', 'apiTokens.userId')
     .selectAll('users')
     .select('apiTokens.id as tokenId')
-    .where('apiTokens.tokenHash', '=', tokenHash)
-    .where((eb) => eb.or([eb('apiTokens.expiresAt', 'is', null), eb('apiTokens.expiresAt', '>', now)]))
-    .executeTakeFirst();
+    .where('apiTokens.tokenHash', '=', p.tokenHash)
+    .where((eb) => eb.or([eb('apiTokens.expiresAt', 'is', null), eb('apiTokens.expiresAt', '>', p.now)])),
+);
+
+export async function findTokenUser(db: Db, tokenHash: string, now: string): Promise<(UserRecord & { tokenId: string }) | undefined> {
+  const row = firstRow(await tokenUser(db, { tokenHash, now }));
   return row && { ...userOf(row), tokenId: row.tokenId };
 }
 

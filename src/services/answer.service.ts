@@ -63,7 +63,7 @@ export class AnswerService {
       const current = currentAnswers.get(indicatorKey(c));
       if (c.revision !== (current?.revision ?? 0)) throw staleRevision(c.process, c.indicator, current);
       const next = { rating: c.rating, evidence: c.evidence ?? null, note: c.note ?? null, justification: c.justification ?? null, revision: c.revision + 1, unconfirmed: false, updatedAt: at, updatedBy: actor.username };
-      const written = current ? await repo.updateAnswerAt(trx, a.id, c.process, c.indicator, c.revision, next) : await repo.insertAnswerIfAbsent(trx, a.id, c.process, c.indicator, next);
+      const written = current ? await repo.rewriteAnswerAt(trx, a.id, c.process, c.indicator, c.revision, next) : await repo.insertAnswerIfAbsent(trx, a.id, c.process, c.indicator, next);
       if (!written) throw staleRevision(c.process, c.indicator, await repo.findAnswer(trx, a.id, c.process, c.indicator));
       const changed = !current || current.rating !== next.rating || current.evidence !== next.evidence || current.justification !== next.justification || current.note !== next.note;
       // An agency edit after a return: the assessor's rating of this indicator stops counting until confirmed or changed.

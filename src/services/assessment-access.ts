@@ -7,7 +7,7 @@ import type { Database } from '../db/types.js';
 import type { IndexedProcess, QuestionnaireIndex } from '../domain/questionnaire.js';
 import { seesAssessment, type Actor } from '../domain/roles.js';
 import { EDITS, TRANSITIONS, TRANSITION_NAMES, refuseEdit, refuseTransition, statesAllowing, type Edit, type Refusal, type Transition } from '../domain/workflow.js';
-import { findAssessment, insertStateChange, updateAssessmentIn, type AssessmentChanges, type AssessmentRecord } from '../repositories/assessment.repository.js';
+import { findAssessment, insertStateChange, touchAssessmentIn, updateAssessmentIn, type AssessmentChanges, type AssessmentRecord } from '../repositories/assessment.repository.js';
 import type { AuditService } from './audit.service.js';
 import { isoNow, type Clock } from './clock.js';
 import { conflict, forbidden, notFound, type ServiceError } from './errors.js';
@@ -60,7 +60,7 @@ export class AssessmentAccess {
   async edit<T>(a: AssessmentRecord, edit: Edit, work: (trx: Transaction<Database>, at: string) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(async (trx) => {
       const at = isoNow(this.clock);
-      if (!(await updateAssessmentIn(trx, a.id, statesAllowing(edit), { updatedAt: at }))) throw await this.changedMeanwhile(trx, a);
+      if (!(await touchAssessmentIn(trx, a.id, statesAllowing(edit), at))) throw await this.changedMeanwhile(trx, a);
       return work(trx, at);
     });
   }

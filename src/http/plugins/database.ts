@@ -14,7 +14,8 @@ declare module 'fastify' {
 
 export default fp<{ config: Config; clock?: Clock }>(
   async (app, { config, clock }) => {
-    const handle = openDatabase(config.databaseUrl);
+    // The server checkpoints SQLite's log in a worker thread, off the requests' path (docs/performance.md).
+    const handle = openDatabase(config.databaseUrl, { backgroundCheckpoints: { onProblem: (message) => app.log.warn({ database: 'sqlite' }, message) } });
     const services = createServices(handle, config, clock);
     // Reports still rendering after an acceptance finish and are stored before the database closes.
     app.addHook('onClose', async () => {
