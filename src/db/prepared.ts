@@ -35,7 +35,7 @@ export function prepared<P extends Record<string, unknown>, R>(build: (db: Kysel
       if (value === undefined) return Promise.reject(new Error(`prepared query: no value for parameter ${isPlaceholder(v) ? v[NAME] : '?'}`));
       parameters.push(value);
     }
-    return db.executeQuery(CompiledQuery.raw(query.sql, parameters) as CompiledQuery<R>);
+    return db.executeQuery(CompiledQuery.raw(query.sql, parameters));
   };
 }
 

@@ -1,8 +1,10 @@
 // The server's SQLite checkpoints run in a worker thread: a commit never copies the log into the database file
 // itself, the worker does it shortly after, and a worker that cannot run is reported and replaced by SQLite's own.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCheckpointer } from '../../src/db/checkpointer.js';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.js';
@@ -95,7 +97,6 @@ describe('background checkpoints (SQLite)', () => {
 
 describe('a process whose last work is closing the database', () => {
   it('waits for the checkpoint worker to end rather than exiting with the close unsettled', async () => {
-    const { execFileSync } = await import('node:child_process');
     const file = fresh();
     const script = `const { openDatabase } = await import(${JSON.stringify(new URL('../../src/db/database.ts', import.meta.url).href)});
 const h = openDatabase(${JSON.stringify(`sqlite:${file}`)}, { backgroundCheckpoints: { onProblem: () => {} } });
@@ -110,7 +111,6 @@ console.log('closed');`;
 describe('a log written to without a pause', () => {
   /** Writes small transactions back to back for `ms` on a connection of its own; returns the log's frames at the end. */
   async function writeWithoutPause(restartFrames: number, ms: number): Promise<{ frames: number; written: number }> {
-    const { default: Sqlite } = await import('better-sqlite3');
     const file = fresh();
     const main = new Sqlite(file);
     main.pragma('journal_mode = WAL');
@@ -128,7 +128,7 @@ describe('a log written to without a pause', () => {
       // Let the worker's messages through now and then; the writes themselves never pause.
       if (written % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
-    const [{ log }] = main.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
+    const [{ log }] = main.pragma('wal_checkpoint(PASSIVE)') as [{ log: number }];
     await checkpointer.stop();
     main.close();
     return { frames: log, written };
