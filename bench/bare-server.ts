@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Sqlite from 'better-sqlite3';
+import { startCheckpointer } from '../src/db/checkpointer.js';
 import { hashAuditEntry } from '../src/services/audit.service.js';
 import { canonicalJson } from '../src/domain/canonical-json.js';
 import { resolveQuestionnaire } from '../src/questionnaires/loader.js';
@@ -15,11 +16,18 @@ import type { QuestionnaireIndex } from '../src/domain/questionnaire.js';
 const file = (process.env.DATABASE_URL ?? '').replace(/^sqlite:/, '');
 if (!file) throw new Error('DATABASE_URL=sqlite:<file> is required');
 const db = new Sqlite(file);
-// The service's own settings (src/db/database.ts).
+// The server's own settings (src/db/database.ts).
 db.pragma('journal_mode = WAL');
 db.pragma('foreign_keys = ON');
 db.pragma('busy_timeout = 5000');
 db.pragma('synchronous = NORMAL');
+db.pragma('journal_size_limit = 67108864');
+// Checkpoints in a worker thread, as the server makes them (src/db/checkpointer.ts).
+db.pragma('wal_autocheckpoint = 0');
+const checkpointer = startCheckpointer(file, (message, ended) => {
+  process.stderr.write(`bare stack: ${message}\n`);
+  if (ended) db.pragma('wal_autocheckpoint = 1000');
+});
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -222,6 +230,8 @@ server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
 process.on('SIGTERM', () => {
   server.close();
   server.closeAllConnections();
-  db.close();
-  process.exit(0);
+  void checkpointer.stop().then(() => {
+    db.close();
+    process.exit(0);
+  });
 });

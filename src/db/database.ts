@@ -6,6 +6,7 @@ import SQLite from 'better-sqlite3';
 import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, sql, type Driver } from 'kysely';
 import pg from 'pg';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
+import { allowDirectExecution } from './prepared.js';
 import type { Database } from './types.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -114,6 +115,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
       });
     }
     const db = new Kysely<Database>({ dialect: new FairSqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] });
+    allowDirectExecution(db, sqlite);
     const close = async () => {
       await checkpointer?.stop();
       await db.destroy();

@@ -53,4 +53,34 @@ describe.each(databaseKinds)('prepared queries on $name', (kind) => {
     await expect(rename(handle.db, { code: 'A001' } as { code: string; name: string })).rejects.toThrow('no value for parameter name');
     expect(firstRow(await agencyByCode(handle.db, { code: 'A001' }))?.name).toBe('機關 A001');
   });
+
+  it('gives what the same query gives through Kysely, row keys in camelCase', async () => {
+    const viaKysely = await handle.db.selectFrom('agencies').select(['code', 'name', 'ministry', 'createdAt']).where('code', '=', 'A001').execute();
+    const withCreated = prepared((db, p: { code: string }) => db.selectFrom('agencies').select(['code', 'name', 'ministry', 'createdAt']).where('code', '=', p.code));
+    expect((await withCreated(handle.db, { code: 'A001' })).rows).toEqual(viaKysely);
+    expect(viaKysely[0]).toHaveProperty('createdAt');
+  });
+
+  it('never reads what another transaction has not committed: a read outside it waits for its end', async () => {
+    let seen: string | undefined;
+    await expect(
+      handle.db.transaction().execute(async (trx) => {
+        await rename(trx, { code: 'A001', name: 'uncommitted' });
+        const outside = agencyByCode(handle.db, { code: 'A001' }).then((r) => (seen = firstRow(r)?.name));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        // SQLite: still waiting for the one connection; PostgreSQL: read the committed row at once.
+        expect(seen).not.toBe('uncommitted');
+        void outside;
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen).toBe('機關 A001');
+  });
+
+  it('rejects, as a promise, a write the database refuses', async () => {
+    const insert = prepared((db, p: { code: string }) => db.insertInto('agencies').values({ code: p.code, name: 'dup', ministry: 'M01', createdAt: 'x', updatedAt: 'x' }));
+    const attempt = insert(handle.db, { code: 'A001' });
+    await expect(attempt).rejects.toThrow(/unique|duplicate/i);
+  });
 });
