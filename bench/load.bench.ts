@@ -13,7 +13,7 @@
 // Every duration and rate comes from the environment; `LOAD_BUILD=0` skips the build (dist/ must be current).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { isDeepStrictEqual } from 'node:util';
@@ -147,6 +147,52 @@ async function startBare(databaseUrl: string): Promise<{ base: string; child: Ch
 function rssMiB(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) / 1024 : NaN;
+}
+
+const cpuCount = availableParallelism();
+
+/** CPU seconds a process has used so far (user + system), from /proc; 0 once it is gone. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** The PostgreSQL server's processes on this machine (a local server is what the bench measures against). */
+function postgresPids(): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres';
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/**
+ * Runs `work` and says how busy each party kept the machine's cores meanwhile, in % of one core: the app
+ * instances, PostgreSQL (its processes at the start and those it started meanwhile, as far as they still run),
+ * and this process, the load generator.
+ */
+async function withCpuShares<T>(instances: number[], work: () => Promise<T>): Promise<{ result: T; shares: string }> {
+  const pgBefore = new Map(postgresPids().map((pid) => [pid, cpuSecondsOf(pid)]));
+  const before = instances.map(cpuSecondsOf);
+  const self = process.cpuUsage();
+  const started = performance.now();
+  const result = await work();
+  const seconds = (performance.now() - started) / 1000;
+  const pct = (cpu: number) => `${((cpu / seconds) * 100).toFixed(0)} %`;
+  const pgCpu = postgresPids().reduce((sum, pid) => sum + cpuSecondsOf(pid) - (pgBefore.get(pid) ?? 0), 0);
+  const generator = process.cpuUsage(self);
+  const shares = `CPU (% of one core, ${cpuCount} cores): instance${instances.length > 1 ? 's' : ''} ${instances.map((pid, k) => pct(cpuSecondsOf(pid) - before[k]!)).join(' + ')}, PostgreSQL ${pct(pgCpu)}, generator ${pct((generator.user + generator.system) / 1e6)}`;
+  return { result, shares };
 }
 
 /** Closed loop on one route: worker w takes the users w, w + n, w + 2n, … in turn, so that no two workers write one answer. */
@@ -331,13 +377,15 @@ async function postgresRows(rows: BenchRow[]): Promise<void> {
           return ++u.calls % READ_EVERY === 0 ? readCall(u) : saveCall(u);
         });
       log('PostgreSQL: one instance');
-      const one = await mix([a.base]);
+      const { result: one, shares: oneShares } = await withCpuShares([a.child.pid!], () => mix([a.base]));
       log('PostgreSQL: two instances');
-      const two = await mix([a.base, b.base]);
+      const { result: two, shares: twoShares } = await withCpuShares([a.child.pid!, b.child.pid!], () => mix([a.base, b.base]));
+      log(`one instance: ${oneShares}`);
+      log(`two instances: ${twoShares}`);
       const ratio = two.rps / one.rps;
       rows.push({
         name: 'two instances on one PostgreSQL ÷ one',
-        subject: `${thousands(PG_AGENCIES)} agencies; ${connections} users (rush mix), round-robin by the generator, no proxy: ${two.rps.toFixed(0)} vs ${one.rps.toFixed(0)} req/s`,
+        subject: `${thousands(PG_AGENCIES)} agencies; ${connections} users (rush mix), round-robin by the generator, no proxy: ${two.rps.toFixed(0)} vs ${one.rps.toFixed(0)} req/s. One: ${oneShares}. Two: ${twoShares}`,
         value: `×${ratio.toFixed(2)}`,
         runs: `${PG_SECONDS} s each; p99 ${ms(two.p99)} vs ${ms(one.p99)} ms; ${errorsOf(two)} / ${one.errors}`,
         goal: '≥ 1.6×',
