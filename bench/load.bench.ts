@@ -236,7 +236,7 @@ async function sqliteRows(rows: BenchRow[]): Promise<void> {
       // (1) The deadline rush.
       if (PARTS.has('rush')) await rushRows(server, users, subject, rows);
       // (2)+(3) Capacity of each route, service then bare; then an open loop at OPEN_SHARE of each one's own capacity.
-      if (PARTS.has('routes')) await routeRows(server.base, bare.base, users, subject, meanAnswers, rows);
+      if (PARTS.has('routes')) await routeRows({ base: server.base, pid: server.child.pid! }, { base: bare.base, pid: bare.child.pid! }, users, subject, meanAnswers, rows);
     } finally {
       await Promise.all([server.stop(), bare.stop()]);
     }
@@ -284,19 +284,28 @@ async function rushRows(server: ServerProcess, users: VirtualUser[], subject: st
   rows.push({ name: 'deadline rush: server memory (VmRSS)', subject: 'built server, one process', value: `${rssBefore.toFixed(0)} → max ${rssMax.toFixed(0)} MiB (${rssAfter.toFixed(0)} at the end)`, runs: 'sampled every 250 ms', goal: '—', ok: null });
 }
 
-async function routeRows(service: string, bareBase: string, users: VirtualUser[], subject: string, meanAnswers: number, rows: BenchRow[]): Promise<void> {
+/** A closed loop on one server, with the CPU time the server process (all its threads) spent per request meanwhile. */
+async function capacityWithCpu(server: { base: string; pid: number }, users: VirtualUser[], make: (u: VirtualUser) => Call): Promise<LoadResult & { cpuMicros: number }> {
+  const before = cpuSecondsOf(server.pid);
+  const r = await capacity(server.base, users, make, CONNECTIONS, CAPACITY_SECONDS);
+  return { ...r, cpuMicros: ((cpuSecondsOf(server.pid) - before) / Math.max(1, r.requests)) * 1e6 };
+}
+
+async function routeRows(serviceServer: { base: string; pid: number }, bareServer: { base: string; pid: number }, users: VirtualUser[], subject: string, meanAnswers: number, rows: BenchRow[]): Promise<void> {
+  const service = serviceServer.base;
+  const bareBase = bareServer.base;
   for (const [route, make, goalMs, what] of [
     ['save an answer (PUT)', saveCall, 20, 'save'],
     ['read a whole assessment (GET)', readCall, 50, 'read'],
   ] as const) {
     log(`capacity: ${what}`);
-    const ours = await capacity(service, users, make, CONNECTIONS, CAPACITY_SECONDS);
-    const base = await capacity(bareBase, users, make, CONNECTIONS, CAPACITY_SECONDS);
+    const ours = await capacityWithCpu(serviceServer, users, make);
+    const base = await capacityWithCpu(bareServer, users, make);
     const ratio = ours.rps / base.rps;
     const answers = what === 'read' ? `, ${meanAnswers.toFixed(0)} answers on average, ${(ours.bytes / Math.max(1, ours.requests) / 1024).toFixed(0)} KB` : '';
     rows.push({
       name: `${route}: service ÷ bare stack`,
-      subject: `${subject}${answers}; closed loop ${CONNECTIONS} conn.: ${ours.rps.toFixed(0)} vs ${base.rps.toFixed(0)} req/s`,
+      subject: `${subject}${answers}; closed loop ${CONNECTIONS} conn.: ${ours.rps.toFixed(0)} vs ${base.rps.toFixed(0)} req/s; server CPU per request ${ours.cpuMicros.toFixed(0)} vs ${base.cpuMicros.toFixed(0)} µs`,
       value: `${(ratio * 100).toFixed(0)} %`,
       runs: `${CAPACITY_SECONDS} s each; ${errorsOf(ours)} / ${base.errors}`,
       goal: '≥ 60 %',
