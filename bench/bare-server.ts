@@ -24,7 +24,7 @@ db.pragma('synchronous = NORMAL');
 db.pragma('journal_size_limit = 67108864');
 // Checkpoints in a worker thread, as the server makes them (src/db/checkpointer.ts).
 db.pragma('wal_autocheckpoint = 0');
-const checkpointer = startCheckpointer(file, (message, ended) => {
+const checkpointer = startCheckpointer(file, db, (message, ended) => {
   process.stderr.write(`bare stack: ${message}\n`);
   if (ended) db.pragma('wal_autocheckpoint = 1000');
 });

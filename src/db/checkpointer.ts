@@ -2,14 +2,21 @@
 // commit takes the log past a thousand pages, and syncs the file to disk there: on a busy server that one
 // request, and every request queued behind it on the one connection, waits for the disk (docs/performance.md).
 // The server leaves checkpoints to a worker thread instead, with a connection of its own, which checkpoints
-// passively (never waiting for or blocking a writer or a reader) every CHECKPOINT_INTERVAL_MS, and starts the
-// log over once it has grown past RESTART_FRAMES.
+// passively (never waiting for or blocking a writer or a reader) every CHECKPOINT_INTERVAL_MS.
+//
+// Under a steady stream of writes that is not enough: SQLite starts the log over only when a write begins with
+// every frame of it copied, which a checkpoint running beside the writes never achieves, so the log would grow
+// without end. Past LONG_LOG_FRAMES the worker says so, and the writing connection, at a moment when no
+// transaction is open, copies what is left itself (a fraction of a second's writes): its next write starts the
+// log over. Making the worker do that (a RESTART checkpoint) would hold the write lock through the disk sync,
+// and the writer, waiting on it, would sleep with the event loop (stalls of up to a second, measured).
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import type SQLite from 'better-sqlite3';
 
 export const CHECKPOINT_INTERVAL_MS = 100;
-/** Past this many frames in the log (64 MB of 4 KB pages) the worker restarts it (see the script). */
-export const RESTART_FRAMES = 16_384;
+/** Past this many frames in the log (64 MB of 4 KB pages) the writing connection finishes a checkpoint itself. */
+export const LONG_LOG_FRAMES = 16_384;
 
 // A CommonJS script (`eval`), so that it runs the same under tsx, vitest and the built server.
 const SCRIPT = `
@@ -17,14 +24,9 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('synchronous = NORMAL');
-// How long a restart waits for the write lock and for readers of the log before it is tried again later.
-db.pragma('busy_timeout = 200');
 const checkpoint = () => {
   const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-  // Under a steady stream of writes the log is never wholly copied at the moment a write begins, so SQLite never
-  // starts it over and it would grow without end: past restartFrames, a restart copies what is left (a few
-  // milliseconds' worth of writes) holding the write lock, and the next write starts the log from its beginning.
-  if (result.log > workerData.restartFrames) db.pragma('wal_checkpoint(RESTART)');
+  if (result.log > workerData.longLogFrames) parentPort.postMessage({ longLog: result.log });
   return result;
 };
 const timer = setInterval(() => {
@@ -37,14 +39,30 @@ const timer = setInterval(() => {
 parentPort.on('message', (message) => {
   if (message !== 'stop') return;
   clearInterval(timer);
-  let last = null;
-  try { last = checkpoint(); } catch {}
+  try { checkpoint(); } catch {}
   db.close();
-  parentPort.postMessage({ stopped: last });
   parentPort.close();
 });
 parentPort.postMessage({ ready: true });
 `;
+
+/**
+ * A passive checkpoint on the writing connection as soon as no transaction is open on it: it copies the frames
+ * the worker has not yet copied, and the next write starts the log over. Several calls before it runs make one.
+ */
+export function checkpointWhenIdle(sqlite: SQLite.Database): void {
+  if (pendingOn.has(sqlite)) return;
+  pendingOn.add(sqlite);
+  const attempt = () => {
+    if (!sqlite.open) return void pendingOn.delete(sqlite);
+    // A transaction of some request is open between its statements: come back when it has ended.
+    if (sqlite.inTransaction) return void setTimeout(attempt, 1);
+    pendingOn.delete(sqlite);
+    sqlite.pragma('wal_checkpoint(PASSIVE)');
+  };
+  setImmediate(attempt);
+}
+const pendingOn = new WeakSet<SQLite.Database>();
 
 export interface Checkpointer {
   /** Resolves once the worker has opened the file. */
@@ -54,13 +72,14 @@ export interface Checkpointer {
 }
 
 /**
- * Starts the worker on `file` (already in WAL mode). `onProblem` hears of a checkpoint that failed (it is tried
- * again at the next interval) and, with `ended: true`, of a worker that could not start or ended on its own: the
- * caller then turns SQLite's own checkpoints back on.
+ * Starts the worker on `file`, in WAL mode and written through `writer` (whose own checkpoints the caller has
+ * turned off). `onProblem` hears of a checkpoint that failed (it is tried again at the next interval) and, with
+ * `ended: true`, of a worker that could not start or ended on its own: the caller then turns SQLite's own
+ * checkpoints back on.
  */
-export function startCheckpointer(file: string, onProblem: (reason: string, ended: boolean) => void, { intervalMs = CHECKPOINT_INTERVAL_MS, restartFrames = RESTART_FRAMES } = {}): Checkpointer {
+export function startCheckpointer(file: string, writer: SQLite.Database, onProblem: (reason: string, ended: boolean) => void, { intervalMs = CHECKPOINT_INTERVAL_MS, longLogFrames = LONG_LOG_FRAMES } = {}): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(SCRIPT, { eval: true, workerData: { file, driver, intervalMs, restartFrames } });
+  const worker = new Worker(SCRIPT, { eval: true, workerData: { file, driver, intervalMs, longLogFrames } });
   // The thread must not keep a process alive that has nothing else to do.
   worker.unref();
   let stopping = false;
@@ -71,8 +90,9 @@ export function startCheckpointer(file: string, onProblem: (reason: string, ende
     onProblem(reason, true);
   };
   const ready = new Promise<void>((resolve) => {
-    worker.on('message', (message: { ready?: true; error?: string }) => {
+    worker.on('message', (message: { ready?: true; error?: string; longLog?: number }) => {
       if (message.ready) resolve();
+      if (message.longLog) checkpointWhenIdle(writer);
       // A checkpoint that failed once (the disk full, say) is retried at the next interval; it is reported.
       if (message.error) onProblem(`checkpoint failed: ${message.error}`, false);
     });

@@ -108,7 +108,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
     const background = options.backgroundCheckpoints;
     if (background) {
       sqlite.pragma('wal_autocheckpoint = 0');
-      checkpointer = startCheckpointer(file, (message, ended) => {
+      checkpointer = startCheckpointer(file, sqlite, (message, ended) => {
         // Without the worker, SQLite's own checkpoints (every 1,000 pages, inside a commit) take over again.
         if (ended && sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
         background.onProblem(message);
