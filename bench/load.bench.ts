@@ -46,6 +46,8 @@ const CAPACITY_SECONDS = num('LOAD_CAPACITY_SECONDS', 10);
 const OPEN_SECONDS = num('LOAD_OPEN_SECONDS', 20);
 /** The open loop's rate as a share of the measured capacity. */
 const OPEN_SHARE = num('LOAD_OPEN_SHARE', 0.5);
+/** A fixed open-loop rate (req/s) for both routes and both stacks instead of OPEN_SHARE of each one's capacity. */
+const OPEN_RATE = process.env.LOAD_OPEN_RATE ? Number(process.env.LOAD_OPEN_RATE) : undefined;
 const PG_AGENCIES = num('LOAD_PG_AGENCIES', 700);
 const PG_CONNECTIONS = num('LOAD_PG_CONNECTIONS', 32);
 const PG_SECONDS = num('LOAD_PG_SECONDS', CAPACITY_SECONDS);
@@ -315,12 +317,12 @@ async function routeRows(serviceServer: { base: string; pid: number }, bareServe
       ['service', service, ours],
       ['bare stack', bareBase, base],
     ] as const) {
-      const rate = Math.max(1, Math.round(cap.rps * OPEN_SHARE));
+      const rate = OPEN_RATE ?? Math.max(1, Math.round(cap.rps * OPEN_SHARE));
       log(`open loop: ${what}, ${who}, ${rate} req/s`);
       const r = await open(target, users, make, rate, OPEN_SECONDS);
       rows.push({
         name: `${route}: open loop, ${who}`,
-        subject: `${subject}; ${rate} req/s on a timer (${(OPEN_SHARE * 100).toFixed(0)} % of ${cap.rps.toFixed(0)})`,
+        subject: `${subject}; ${rate} req/s on a timer (${OPEN_RATE ? `LOAD_OPEN_RATE; capacity ${cap.rps.toFixed(0)}` : `${(OPEN_SHARE * 100).toFixed(0)} % of ${cap.rps.toFixed(0)}`})`,
         value: `p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms, max ${ms(r.max)} ms`,
         runs: `${OPEN_SECONDS} s, ${thousands(r.requests)} requests, ${errorsOf(r)}`,
         goal: who === 'service' ? `p99 < ${goalMs} ms` : '—',
