@@ -360,6 +360,34 @@ async function profileRoute(url: string, users: VirtualUser[], route: string, ro
   rows.push({ name: `${route === 'save' ? 'save an answer' : 'read a whole assessment'}: CPU profile, top self time`, subject: `${PROFILE_SECONDS} s closed loop, ${describe(r)}`, value: top.rows.slice(0, 3).map((t) => `${t.name} ${t.share.toFixed(0)} %`).join(', '), runs: '--cpu-prof', goal: '—', ok: null });
 }
 
+/**
+ * Samples, every 100 ms while `work` runs, what the database's busy backends are doing (pg_stat_activity):
+ * the three most frequent `wait event:state` pairs with their share of the samples.
+ */
+async function withWaitSamples<T>(admin: pg.Client, database: string, work: () => Promise<T>): Promise<{ result: T; waits: string }> {
+  const counts = new Map<string, number>();
+  let total = 0;
+  let running = true;
+  const sampler = (async () => {
+    while (running) {
+      const { rows } = await admin.query<{ wait: string }>(
+        "select coalesce(wait_event_type || ':' || wait_event, 'on CPU') || ' (' || state || ')' as wait from pg_stat_activity where datname = $1 and state <> 'idle' and pid <> pg_backend_pid()",
+        [database],
+      );
+      for (const { wait } of rows) counts.set(wait, (counts.get(wait) ?? 0) + 1);
+      total += rows.length;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  try {
+    const result = await work();
+    return { result, waits: `PostgreSQL backends busy: ${[...counts].sort((x, y) => y[1] - x[1]).slice(0, 3).map(([w, n]) => `${w} ${((n / Math.max(1, total)) * 100).toFixed(0)} %`).join(', ')}` };
+  } finally {
+    running = false;
+    await sampler;
+  }
+}
+
 async function postgresRows(rows: BenchRow[]): Promise<void> {
   const name = `gsm_load_${process.pid}`;
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
@@ -390,13 +418,14 @@ async function postgresRows(rows: BenchRow[]): Promise<void> {
       log('PostgreSQL: one instance');
       const { result: one, shares: oneShares } = await withCpuShares([a.child.pid!], () => mix([a.base]));
       log('PostgreSQL: two instances');
-      const { result: two, shares: twoShares } = await withCpuShares([a.child.pid!, b.child.pid!], () => mix([a.base, b.base]));
+      const { result: twoSampled, shares: twoShares } = await withCpuShares([a.child.pid!, b.child.pid!], () => withWaitSamples(admin, name, () => mix([a.base, b.base])));
+      const { result: two, waits } = twoSampled;
       log(`one instance: ${oneShares}`);
-      log(`two instances: ${twoShares}`);
+      log(`two instances: ${twoShares}; ${waits}`);
       const ratio = two.rps / one.rps;
       rows.push({
         name: 'two instances on one PostgreSQL ÷ one',
-        subject: `${thousands(PG_AGENCIES)} agencies; ${connections} users (rush mix), round-robin by the generator, no proxy: ${two.rps.toFixed(0)} vs ${one.rps.toFixed(0)} req/s. One: ${oneShares}. Two: ${twoShares}`,
+        subject: `${thousands(PG_AGENCIES)} agencies; ${connections} users (rush mix), round-robin by the generator, no proxy: ${two.rps.toFixed(0)} vs ${one.rps.toFixed(0)} req/s. One: ${oneShares}. Two: ${twoShares}; ${waits}`,
         value: `×${ratio.toFixed(2)}`,
         runs: `${PG_SECONDS} s each; p99 ${ms(two.p99)} vs ${ms(one.p99)} ms; ${errorsOf(two)} / ${one.errors}`,
         goal: '≥ 1.6×',
