@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Sqlite from 'better-sqlite3';
-import { startCheckpointer } from '../src/db/checkpointer.js';
+import { WAL_SIZE_LIMIT, startCheckpointer } from '../src/db/checkpointer.js';
 import { hashAuditEntry } from '../src/services/audit.service.js';
 import { canonicalJson } from '../src/domain/canonical-json.js';
 import { resolveQuestionnaire } from '../src/questionnaires/loader.js';
@@ -21,7 +21,7 @@ db.pragma('journal_mode = WAL');
 db.pragma('foreign_keys = ON');
 db.pragma('busy_timeout = 5000');
 db.pragma('synchronous = NORMAL');
-db.pragma('journal_size_limit = 67108864');
+db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
 // Checkpoints in a worker thread, as the server makes them (src/db/checkpointer.ts).
 db.pragma('wal_autocheckpoint = 0');
 const checkpointer = startCheckpointer(file, db, (message, ended) => {

@@ -17,6 +17,8 @@ import type SQLite from 'better-sqlite3';
 export const CHECKPOINT_INTERVAL_MS = 100;
 /** Past this many frames in the log (64 MB of 4 KB pages) the writing connection finishes a checkpoint itself. */
 export const LONG_LOG_FRAMES = 16_384;
+/** The log file is cut back to this size after it starts over (it otherwise keeps its largest size). */
+export const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
 // A CommonJS script (`eval`), so that it runs the same under tsx, vitest and the built server.
 const SCRIPT = `
@@ -46,6 +48,8 @@ parentPort.on('message', (message) => {
 parentPort.postMessage({ ready: true });
 `;
 
+const pendingOn = new WeakSet<SQLite.Database>();
+
 /**
  * A passive checkpoint on the writing connection as soon as no transaction is open on it: it copies the frames
  * the worker has not yet copied, and the next write starts the log over. Several calls before it runs make one.
@@ -62,8 +66,6 @@ export function checkpointWhenIdle(sqlite: SQLite.Database): void {
   };
   setImmediate(attempt);
 }
-const pendingOn = new WeakSet<SQLite.Database>();
-
 export interface Checkpointer {
   /** Resolves once the worker has opened the file. */
   ready: Promise<void>;

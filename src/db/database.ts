@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, sql, type Driver } from 'kysely';
 import pg from 'pg';
-import { startCheckpointer, type Checkpointer } from './checkpointer.js';
+import { WAL_SIZE_LIMIT, startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { allowDirectExecution } from './prepared.js';
 import type { Database } from './types.js';
 
@@ -90,9 +90,6 @@ export interface OpenOptions {
    */
   backgroundCheckpoints?: { onProblem: (message: string) => void };
 }
-
-/** The write-ahead log file is cut back to this size after each reset (it otherwise keeps its largest size). */
-const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
 export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHandle {
   if (url.startsWith('sqlite:')) {

@@ -251,6 +251,17 @@ export interface AssessmentChanges {
  * state check made inside a write transaction: on PostgreSQL the update takes the row's lock, so a
  * concurrent change of state waits for it or makes it fail, never slips past it.
  */
+export async function updateAssessmentIn(db: Db, id: string, inStates: readonly AssessmentState[], changes: AssessmentChanges): Promise<boolean> {
+  const { state, signOff, ...rest } = changes;
+  const result = await db
+    .updateTable('assessments')
+    .set({ ...rest, ...(state ? { status: state } : {}), ...(signOff !== undefined ? { signOff: signOff === null ? null : JSON.stringify(signOff) } : {}) })
+    .where('id', '=', id)
+    .where('status', 'in', inStates)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 const touches = new Map<string, (db: Db, values: { id: string; at: string }) => Promise<QueryResult<unknown>>>();
 
 /**
@@ -265,17 +276,6 @@ export async function touchAssessmentIn(db: Db, id: string, inStates: readonly A
     touches.set(key, touch);
   }
   return affected(await touch(db, { id, at })) === 1;
-}
-
-export async function updateAssessmentIn(db: Db, id: string, inStates: readonly AssessmentState[], changes: AssessmentChanges): Promise<boolean> {
-  const { state, signOff, ...rest } = changes;
-  const result = await db
-    .updateTable('assessments')
-    .set({ ...rest, ...(state ? { status: state } : {}), ...(signOff !== undefined ? { signOff: signOff === null ? null : JSON.stringify(signOff) } : {}) })
-    .where('id', '=', id)
-    .where('status', 'in', inStates)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
 }
 
 // ——— parts ———
@@ -338,20 +338,6 @@ const rewriteAnswer = prepared((db, p: AnswerRow & { at: number }) =>
     .where('indicator', '=', p.indicator)
     .where('revision', '=', p.at),
 );
-
-/** Writes an answer only if it is still at `revision`; returns whether it was. */
-export async function updateAnswerAt(db: Db, assessmentId: string, process: string, indicator: string, revision: number, answer: Partial<AnswerWrite>): Promise<boolean> {
-  const { unconfirmed, ...rest } = answer;
-  const result = await db
-    .updateTable('answers')
-    .set({ ...rest, ...(unconfirmed === undefined ? {} : { unconfirmed: bit(unconfirmed) }) })
-    .where('assessmentId', '=', assessmentId)
-    .where('process', '=', process)
-    .where('indicator', '=', indicator)
-    .where('revision', '=', revision)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
 
 /** Replaces every field of an answer, only if it is still at `revision`; returns whether it did. */
 export async function rewriteAnswerAt(db: Db, assessmentId: string, process: string, indicator: string, revision: number, answer: AnswerWrite): Promise<boolean> {

@@ -12,14 +12,14 @@ const claimSeq = prepared((db) =>
     .where('id', '=', 1)
     .returning(['seq', 'hash']),
 );
-const insertEntry = prepared((db, p: AuditEntry) =>
-  db.insertInto('auditEntries').values({ seq: p.seq, at: p.at, actor: p.actor, action: p.action, subject: p.subject, before: p.before, after: p.after, prevHash: p.prevHash, hash: p.hash }),
-);
+/** The entry's columns, each bound to its parameter. */
+const entryColumns = (p: AuditEntry): AuditEntry => ({ seq: p.seq, at: p.at, actor: p.actor, action: p.action, subject: p.subject, before: p.before, after: p.after, prevHash: p.prevHash, hash: p.hash });
+const insertEntry = prepared((db, p: AuditEntry) => db.insertInto('auditEntries').values(entryColumns(p)));
 const moveHead = prepared((db, p: { hash: string }) => db.updateTable('auditHead').set({ hash: p.hash }).where('id', '=', 1));
 /** PostgreSQL: the insert and the head's move in one statement, one round trip fewer while the head is locked. */
 const insertEntryMovingHead = prepared((db, p: AuditEntry) =>
   db
-    .with('entry', (w) => w.insertInto('auditEntries').values({ seq: p.seq, at: p.at, actor: p.actor, action: p.action, subject: p.subject, before: p.before, after: p.after, prevHash: p.prevHash, hash: p.hash }).returning('seq'))
+    .with('entry', (w) => w.insertInto('auditEntries').values(entryColumns(p)).returning('seq'))
     .updateTable('auditHead')
     .set({ hash: p.hash })
     .where('id', '=', 1),

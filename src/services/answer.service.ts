@@ -110,7 +110,7 @@ export class AnswerService {
     return this.access.edit(a, 'fill-in', async (trx, at) => {
       const current = await repo.findAnswer(trx, a.id, process, indicator);
       if (!current?.unconfirmed) throw conflict(`${process} ${indicator} is not a pre-filled answer awaiting confirmation`);
-      if (!(await repo.updateAnswerAt(trx, a.id, process, indicator, current.revision, { unconfirmed: false, revision: current.revision + 1, updatedAt: at, updatedBy: actor.username }))) throw staleRevision(process, indicator, current);
+      if (!(await repo.rewriteAnswerAt(trx, a.id, process, indicator, current.revision, { ...answerState(current), revision: current.revision + 1, unconfirmed: false, updatedAt: at, updatedBy: actor.username }))) throw staleRevision(process, indicator, current);
       await this.audit.record(trx, { actor, action: 'answer.confirm', subject: subjectOf(a), before: { process, indicator, unconfirmed: true }, after: { process, indicator, unconfirmed: false, revision: current.revision + 1 } });
       return { ...answerState(current), process, indicator, revision: current.revision + 1, unconfirmed: false, assessor: null };
     });
