@@ -55,6 +55,8 @@ const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES
 const PROFILE_SECONDS = num('LOAD_PROFILE_SECONDS', 20);
 /** `LOAD_PROFILE=1` (the read route), or `read,save`. */
 const PROFILE = (process.env.LOAD_PROFILE === '1' ? 'read' : (process.env.LOAD_PROFILE ?? '')).split(',').filter((r) => r === 'read' || r === 'save');
+/** `LOAD_PROFILE_STACK=bare` profiles the bare stack instead of the service, to hold the two profiles side by side. */
+const PROFILE_BARE = process.env.LOAD_PROFILE_STACK === 'bare';
 /** Which parts run: `rush`, `routes` (capacity, open loop and the bare stack), `pg`; all by default. */
 const PARTS = new Set((process.env.LOAD_PARTS ?? 'rush,routes,pg').split(',').map((p) => p.trim()));
 const SEED = 1;
@@ -135,8 +137,8 @@ export const readCall = (u: VirtualUser): Call => ({ kind: 'read', method: 'GET'
 const startBuilt = (databaseUrl: string, nodeArgs: string[] = []): Promise<ServerProcess> =>
   startServer(databaseUrl, { args: [...nodeArgs, ...BUILT_SERVER], env: { LOG_LEVEL: 'warn', SESSION_SECRET } });
 
-async function startBare(databaseUrl: string): Promise<{ base: string; child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-server.ts'], { cwd: packageRoot, env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+async function startBare(databaseUrl: string, nodeArgs: string[] = []): Promise<{ base: string; child: ChildProcess; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'bench/bare-server.ts'], { cwd: packageRoot, env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const base = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', (line) => resolve(line.replace(/^listening /, '')));
@@ -183,7 +185,7 @@ function postgresPids(): number[] {
  * instances, PostgreSQL (its processes at the start and those it started meanwhile, as far as they still run),
  * and this process, the load generator.
  */
-async function withCpuShares<T>(instances: number[], work: () => Promise<T>): Promise<{ result: T; shares: string }> {
+async function withCpuShares<T>(instances: number[], work: () => Promise<T>): Promise<{ result: T; shares: string; busyCores: number }> {
   const pgBefore = new Map(postgresPids().map((pid) => [pid, cpuSecondsOf(pid)]));
   const before = instances.map(cpuSecondsOf);
   const self = process.cpuUsage();
@@ -193,8 +195,10 @@ async function withCpuShares<T>(instances: number[], work: () => Promise<T>): Pr
   const pct = (cpu: number) => `${((cpu / seconds) * 100).toFixed(0)} %`;
   const pgCpu = postgresPids().reduce((sum, pid) => sum + cpuSecondsOf(pid) - (pgBefore.get(pid) ?? 0), 0);
   const generator = process.cpuUsage(self);
-  const shares = `CPU (% of one core, ${cpuCount} cores): instance${instances.length > 1 ? 's' : ''} ${instances.map((pid, k) => pct(cpuSecondsOf(pid) - before[k]!)).join(' + ')}, PostgreSQL ${pct(pgCpu)}, generator ${pct((generator.user + generator.system) / 1e6)}`;
-  return { result, shares };
+  const instanceCpu = instances.map((pid, k) => cpuSecondsOf(pid) - before[k]!);
+  const busyCores = (instanceCpu.reduce((a, b) => a + b, 0) + pgCpu + (generator.user + generator.system) / 1e6) / seconds;
+  const shares = `CPU (% of one core, ${cpuCount} cores): instance${instances.length > 1 ? 's' : ''} ${instanceCpu.map(pct).join(' + ')}, PostgreSQL ${pct(pgCpu)}, generator ${pct((generator.user + generator.system) / 1e6)}`;
+  return { result, shares, busyCores };
 }
 
 /** Closed loop on one route: worker w takes the users w, w + n, w + 2n, … in turn, so that no two workers write one answer. */
@@ -342,7 +346,7 @@ async function profileRoute(url: string, users: VirtualUser[], route: string, ro
   const dir = join(tmpdir(), `bench-load-prof-${process.pid}-${route}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const server = await startBuilt(url, ['--cpu-prof', '--cpu-prof-dir', dir]);
+  const server = await (PROFILE_BARE ? startBare : startBuilt)(url, ['--cpu-prof', '--cpu-prof-dir', dir]);
   let r: LoadResult;
   let window: { from: bigint; to: bigint };
   try {
@@ -356,8 +360,8 @@ async function profileRoute(url: string, users: VirtualUser[], route: string, ro
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile in ${dir}`);
   const top = topSelfTime(join(dir, file), 15, window);
-  process.stderr.write(`\nCPU profile of the server under the ${route} load (${describe(r)}), top 15 by self time (${join(dir, file)}):\n${top.text}\n\n`);
-  rows.push({ name: `${route === 'save' ? 'save an answer' : 'read a whole assessment'}: CPU profile, top self time`, subject: `${PROFILE_SECONDS} s closed loop, ${describe(r)}`, value: top.rows.slice(0, 3).map((t) => `${t.name} ${t.share.toFixed(0)} %`).join(', '), runs: '--cpu-prof', goal: '—', ok: null });
+  process.stderr.write(`\nCPU profile of the ${PROFILE_BARE ? 'bare stack' : 'server'} under the ${route} load (${describe(r)}), top 15 by self time (${join(dir, file)}):\n${top.text}\n\n`);
+  rows.push({ name: `${route === 'save' ? 'save an answer' : 'read a whole assessment'}: CPU profile of the ${PROFILE_BARE ? 'bare stack' : 'service'}, top self time`, subject: `${PROFILE_SECONDS} s closed loop, ${describe(r)}`, value: top.rows.slice(0, 3).map((t) => `${t.name} ${t.share.toFixed(0)} %`).join(', '), runs: '--cpu-prof', goal: '—', ok: null });
 }
 
 /**
@@ -416,18 +420,20 @@ async function postgresRows(rows: BenchRow[]): Promise<void> {
           return ++u.calls % READ_EVERY === 0 ? readCall(u) : saveCall(u);
         });
       log('PostgreSQL: one instance');
-      const { result: one, shares: oneShares } = await withCpuShares([a.child.pid!], () => mix([a.base]));
+      const { result: one, shares: oneShares, busyCores } = await withCpuShares([a.child.pid!], () => mix([a.base]));
       log('PostgreSQL: two instances');
       const { result: twoSampled, shares: twoShares } = await withCpuShares([a.child.pid!, b.child.pid!], () => withWaitSamples(admin, name, () => mix([a.base, b.base])));
       const { result: two, waits } = twoSampled;
       log(`one instance: ${oneShares}`);
       log(`two instances: ${twoShares}; ${waits}`);
       const ratio = two.rps / one.rps;
+      // If every process's work grew with the throughput, the machine's cores would run out at this multiple of one instance's.
+      const ceiling = cpuCount / busyCores;
       rows.push({
         name: 'two instances on one PostgreSQL ÷ one',
         subject: `${thousands(PG_AGENCIES)} agencies; ${connections} users (rush mix), round-robin by the generator, no proxy: ${two.rps.toFixed(0)} vs ${one.rps.toFixed(0)} req/s. One: ${oneShares}. Two: ${twoShares}; ${waits}`,
         value: `×${ratio.toFixed(2)}`,
-        runs: `${PG_SECONDS} s each; p99 ${ms(two.p99)} vs ${ms(one.p99)} ms; ${errorsOf(two)} / ${one.errors}`,
+        runs: `${PG_SECONDS} s each; this machine's CPU allows at most ×${ceiling.toFixed(2)} (${cpuCount} cores ÷ ${busyCores.toFixed(2)} busy with one instance); p99 ${ms(two.p99)} vs ${ms(one.p99)} ms; ${errorsOf(two)} / ${one.errors}`,
         goal: '≥ 1.6×',
         ok: ratio >= 1.6 && one.errors === 0 && two.errors === 0,
       });
