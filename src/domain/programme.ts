@@ -127,11 +127,13 @@ export function figuresOf(rows: readonly AgencyStanding[], cycle: CycleRule, nat
 /**
  * A milestone's status: `met` once the KPI's verdict is met; `not-met` once it can no longer change (the cycle is
  * closed or its deadline has passed) without being met; `in-progress` before that; `no-target` for a KPI that
- * sets no target (the count stands on its own).
+ * sets no target (the count stands on its own); `not-judged` where there is a target but no verdict (a ministry's
+ * share of a national count, or an "all" target with no agency of the KPI's grades in scope).
  */
-export type MilestoneStatus = 'met' | 'not-met' | 'in-progress' | 'no-target';
+export type MilestoneStatus = 'met' | 'not-met' | 'in-progress' | 'no-target' | 'not-judged';
 export function milestoneStatus(kpi: KpiFigures, settled: boolean): MilestoneStatus {
   if (kpi.target === null) return 'no-target';
+  if (kpi.verdict === null) return 'not-judged';
   if (kpi.verdict === 'met') return 'met';
   return settled ? 'not-met' : 'in-progress';
 }

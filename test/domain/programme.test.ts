@@ -59,6 +59,12 @@ describe('the programme’s arithmetic', () => {
     expect(milestoneStatus(figures({ target: 4 }), false)).toBe('in-progress');
     expect(milestoneStatus(figures({ target: 4 }), true)).toBe('not-met');
     expect(milestoneStatus(figures({ target: null }), true)).toBe('no-target');
+    // A ministry's share of a national count has no verdict: neither met nor not met, settled or not.
+    const share = (k: Partial<Kpi>) => kpiFigures(ROWS.filter((r) => r.ministry === '經濟部'), kpi(k), false);
+    expect(milestoneStatus(share({ target: 30 }), true)).toBe('not-judged');
+    expect(milestoneStatus(share({ target: 30 }), false)).toBe('not-judged');
+    // An "all" target is judged on the share.
+    expect(milestoneStatus(share({ target: 'all' }), true)).toBe('not-met');
   });
 
   it('names the step between two states', () => {

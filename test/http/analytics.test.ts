@@ -275,12 +275,12 @@ describe.each(databaseKinds)('priority, calibration, trend and exports on $name'
     expect((await get('office', '/api/dashboard/trend?agency=ZZ-9')).statusCode).toBe(404);
   });
 
-  it('shows a ministry user the trend of its own agencies (a count target is national: not judged on a share)', async () => {
+  it('shows a ministry user the trend of its own agencies (a count target is national: not judged on a share, its milestone says so)', async () => {
     const trend = await json<Trend>('ministry', '/api/dashboard/trend');
     expect(trend.cycles.filter((c) => c.cycle >= 108)).toEqual([
-      cycleRow(108, 2, kpi(['A'], 2, 30, 0, null), [1, 0, 0], null, null, [0, 0], 'not-met', '2019-11-29'),
+      cycleRow(108, 2, kpi(['A'], 2, 30, 0, null), [1, 0, 0], null, null, [0, 0], 'not-judged', '2019-11-29'),
       cycleRow(109, 3, kpi(['A'], 3, 'all', 0, 'not-met'), [1, 0, 0], null, null, [0, 0], 'not-met', '2020-11-30'),
-      cycleRow(120, 2, kpi(['A'], 2, 2, 0, null), [2, 1, 0], 2, null, [1, 0], 'not-met', '2020-06-30'),
+      cycleRow(120, 2, kpi(['A'], 2, 2, 0, null), [2, 1, 0], 2, null, [1, 0], 'not-judged', '2020-06-30'),
       // A1 2, A3 3, A5 3, B1 2 → 2.5; validated A1 2, A3 3, B1 2 → 2.33; all three A agencies at 3? only A3, A5.
       cycleRow(121, 3, kpi(['A'], 3, 'all', 2, 'not-met'), [4, 4, 3], 2.5, 2.33, [2, 1], 'in-progress', '2021-12-31'),
       cycleRow(122, null, kpi(['A'], null, null, 0, null), [1, 0, 0], null, null, [null, null], 'no-target', null),

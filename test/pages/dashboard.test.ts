@@ -218,8 +218,9 @@ describe.each(databaseKinds)('the programme pages on $name', (kind) => {
     expect(html).not.toContain('action="/dashboard/close"');
     expect(html).not.toContain('action="/dashboard/extensions"');
     expect(html).not.toContain(zh('office.nav.label'));
-    // 108's count goal (30) is national: no goal drawn for a ministry's share.
-    expect(rowOf(html, 'chart-milestones-caption', '108 年')).toEqual(['108 年', '0', '—', zh('dash.milestone.not-met')]);
+    // 108's count goal (30) is national: no goal drawn for a ministry's share, and the share is not judged against it.
+    expect(rowOf(html, 'chart-milestones-caption', '108 年')).toEqual(['108 年', '0', '—', zh('dash.milestone.not-judged')]);
+    expect(textOf(html)).toContain(`○ ${zh('dash.milestone.not-judged')}`);
   });
 
   it('is in English on request, with dates and labels in English', async () => {

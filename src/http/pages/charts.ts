@@ -231,8 +231,8 @@ export interface Milestone {
   goal: number | null;
 }
 
-/** A mark that says the status without colour: ✓ met, ✗ not met, … in progress, – no target. */
-const MARK: Record<MilestoneStatus, string> = { met: '✓', 'not-met': '✗', 'in-progress': '…', 'no-target': '–' };
+/** A mark that says the status without colour: ✓ met, ✗ not met, … in progress, – no target, ○ not judged on these agencies. */
+const MARK: Record<MilestoneStatus, string> = { met: '✓', 'not-met': '✗', 'in-progress': '…', 'no-target': '–', 'not-judged': '○' };
 
 /** The cycles' milestones on a line, each with its status written out (and a mark), not told by colour alone. */
 export function milestoneTimeline(milestones: Milestone[], lang: Language, id = 'chart-milestones'): string {

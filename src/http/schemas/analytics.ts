@@ -59,7 +59,7 @@ export const CalibrationSchema = Type.Object(
   { additionalProperties: false },
 );
 
-const Milestone = Type.Enum(['met', 'not-met', 'in-progress', 'no-target'] as const satisfies readonly MilestoneStatus[]);
+const Milestone = Type.Enum(['met', 'not-met', 'in-progress', 'no-target', 'not-judged'] as const satisfies readonly MilestoneStatus[]);
 void ((x: MilestoneStatus): Static<typeof Milestone> => x);
 
 export const TrendSchema = Type.Object(

@@ -119,6 +119,7 @@ export const zh = {
   'dash.milestone.not-met': '未達成',
   'dash.milestone.in-progress': '進行中',
   'dash.milestone.no-target': '無目標',
+  'dash.milestone.not-judged': '全國判定',
   'dash.milestone.status': '狀況',
 
   'dash.priority.title': '優先輔導名單',
@@ -303,6 +304,7 @@ export const en: Record<keyof typeof zh, string> = {
   'dash.milestone.not-met': 'Not met',
   'dash.milestone.in-progress': 'In progress',
   'dash.milestone.no-target': 'No target',
+  'dash.milestone.not-judged': 'Judged nationally',
   'dash.milestone.status': 'Status',
 
   'dash.priority.title': 'Priority list',
