@@ -24,6 +24,7 @@ import { ImprovementService } from './improvement.service.js';
 import { NationalReportService } from './national-report.service.js';
 import { QuestionnaireService } from './questionnaire.service.js';
 import { ReadCache } from './read-cache.js';
+import { ProgrammeReads } from './programme-reads.js';
 import { ReportService } from './report.service.js';
 import { ReviewService } from './review.service.js';
 import { SealService } from './seal.service.js';
@@ -47,7 +48,8 @@ export interface Services {
   assessors: AssessorService;
   cycles: CycleService;
   dashboard: DashboardService;
-  readCache: ReadCache;
+  /** The dashboard and the priority list through the read cache, for the API and the pages alike. */
+  programmeReads: ProgrammeReads;
   notifications: NotificationService;
   improvements: ImprovementService;
   analytics: AnalyticsService;
@@ -66,6 +68,7 @@ export function createServices(handle: DatabaseHandle, config: Pick<Config, 'ses
   const answers = new AnswerService(access, audit);
   const reports = new ReportService(db, access, questionnaires, seals, audit, clock, `${config.publicUrl}/verify`);
   const dashboard = new DashboardService(db, clock);
+  const analytics = new AnalyticsService(db, questionnaires, dashboard, clock);
   const assignedAgencies = async (actor: Actor) => (await assessments.list(actor, {})).map((a) => a.agency);
   return {
     handle,
@@ -85,8 +88,8 @@ export function createServices(handle: DatabaseHandle, config: Pick<Config, 'ses
     assessors,
     cycles: new CycleService(db, questionnaires, audit, clock),
     dashboard,
-    readCache: new ReadCache(db, clock),
-    analytics: new AnalyticsService(db, questionnaires, dashboard, clock),
+    programmeReads: new ProgrammeReads(new ReadCache(db, clock), dashboard, analytics),
+    analytics,
     notifications: new NotificationService(db, clock),
     improvements: new ImprovementService(db, access, audit, clock),
     questionnaires,

@@ -2,7 +2,7 @@
 // see them (a ministry user only its agencies), the figures shown against the API's, the charts with their
 // tables, closing a cycle through its confirmation (with and without the CSRF token, many at once),
 // extending a deadline (a bad date refused in the page's language), and the English page. Real databases.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Grade } from '../../src/domain/roles.js';
 import { message, type MessageKey } from '../../src/http/pages/i18n.js';
 import { actorOf } from '../../src/services/accounts.service.js';
@@ -182,6 +182,32 @@ describe.each(databaseKinds)('the programme pages on $name', (kind) => {
     // The office may close the cycle and extend deadlines.
     expect(html).toContain('action="/dashboard/close"');
     expect(html.match(/action="\/dashboard\/extensions"/g)).toHaveLength(2);
+  });
+
+  it('reads the dashboard and the priority list through the read cache the API uses: computed once until a change is audited', async () => {
+    const office = await loginAs(t.app, 'office');
+    // Something audited first, so that nothing this test does not make moves the chain's head below.
+    await t.app.services.audit.recordAlone({ actor: null, action: 'demo.seeded', subject: 'test' });
+    const dashboards = vi.spyOn(t.app.services.dashboard, 'get');
+    const priorities = vi.spyOn(t.app.services.analytics, 'priority');
+    try {
+      const ofCycle = () => dashboards.mock.calls.filter(([, year]) => year === CYCLE).length;
+      const page = textOf((await getPage(t.app, `/dashboard?cycle=${CYCLE}`, office)).body);
+      expect(ofCycle()).toBe(1);
+      expect(await api(office)).toEqual(JSON.parse(await t.app.services.programmeReads.dashboardJson(actorOf(await t.app.services.accounts.getUser('office')), CYCLE)));
+      expect(textOf((await getPage(t.app, `/dashboard?cycle=${CYCLE}`, office)).body)).toBe(page);
+      expect(ofCycle()).toBe(1);
+      await getPage(t.app, `/dashboard/priority?cycle=${CYCLE}`, office);
+      expect((await t.app.inject({ method: 'GET', url: `/api/dashboard/priority?cycle=${CYCLE}`, headers: { cookie: office } })).statusCode).toBe(200);
+      expect(priorities.mock.calls.filter(([, year]) => year === CYCLE)).toHaveLength(1);
+      // An audited change moves the head: the next page computes afresh.
+      await t.app.services.audit.recordAlone({ actor: null, action: 'demo.seeded', subject: 'test' });
+      await getPage(t.app, `/dashboard?cycle=${CYCLE}`, office);
+      expect(ofCycle()).toBe(2);
+    } finally {
+      dashboards.mockRestore();
+      priorities.mockRestore();
+    }
   });
 
   it('draws each chart as SVG beside a table of its figures, with the milestones 106–109 and their status in words', async () => {

@@ -96,7 +96,7 @@ async function milestonesOf(app: FastifyInstance, actor: Actor, trend: Trend, na
   const shipped = new Set(SHIPPED_CYCLES.map((c) => c.year));
   const out: Milestone[] = [];
   for (const c of trend.cycles.filter((t) => shipped.has(t.cycle))) {
-    const inScope = c.kpi.target === 'all' ? kpiInScope(c.kpi, (await app.services.dashboard.get(actor, c.cycle)).byGrade) : 0;
+    const inScope = c.kpi.target === 'all' ? kpiInScope(c.kpi, (await app.services.programmeReads.dashboard(actor, c.cycle)).byGrade) : 0;
     out.push({ cycle: c.cycle, status: c.milestone, kpi: c.kpi, goal: kpiGoal({ kpi: c.kpi, kpiInScope: inScope, national }) });
   }
   return out;
@@ -192,7 +192,7 @@ async function showDashboard(app: FastifyInstance, request: FastifyRequest, repl
   const cycle = pickCycle(cycles, asked);
   const base = { officePage: 'dashboard', dashPage: 'main', isOfficeUser: actor.role === 'office' };
   if (!cycle) return reply.page('dashboard', 'dash.title', { ...base, cycle: null, ...extra }, status);
-  const d = await app.services.dashboard.get(actor, cycle.year);
+  const d = await app.services.programmeReads.dashboard(actor, cycle.year);
   const view = await dashboardView(app, actor, lang, cycle, cycles, d);
   return reply.page('dashboard', 'dash.title', { ...base, ...view, cycles: [...cycles].reverse(), dashCycle: cycle.year, flash: doneFlash(request, cycle.year), ...extra }, status);
 }
@@ -221,7 +221,7 @@ export default async function dashboardPages(app: FastifyInstance) {
     const lang = request.lang;
     const { cycles, cycle } = await cycleOf(request);
     if (!cycle) return reply.page('dashboard-priority', 'dash.priority.title', { ...navOf(actor, 'priority', null), cycle: null });
-    const priority = await app.services.analytics.priority(actor, cycle.year);
+    const priority = await app.services.programmeReads.priority(actor, cycle.year);
     return reply.page('dashboard-priority', 'dash.priority.title', {
       ...navOf(actor, 'priority', cycle),
       cycles,

@@ -2,7 +2,6 @@
 // ministries (a ministry user sees its agencies only); each as JSON, or with `format` as a CSV or .xlsx file.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
-import { ministryOf } from '../../../services/dashboard.service.js';
 import type { ExportFile } from '../../../services/exports.js';
 import { requireActor } from '../../plugins/auth.js';
 import { CalibrationSchema, CycleExportQuery, PrioritySchema, TrendQuery, TrendSchema, jsonOrFile } from '../../schemas/analytics.js';
@@ -29,7 +28,7 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { cycle, format = 'json', table, lang = 'zh-TW' } = request.query;
       const actor = requireActor(request);
-      if (format === 'json') return sendJson(reply, await app.services.readCache.json(`dashboard:${cycle}:${ministryOf(actor) ?? '*'}`, () => app.services.dashboard.get(actor, cycle)));
+      if (format === 'json') return sendJson(reply, await app.services.programmeReads.dashboardJson(actor, cycle));
       return sendFile(reply, await app.services.analytics.export(actor, 'dashboard', cycle, { format, table, lang }));
     },
   );
@@ -49,7 +48,7 @@ const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { cycle, format = 'json', table, lang = 'zh-TW' } = request.query;
       const actor = requireActor(request);
-      if (format === 'json') return sendJson(reply, await app.services.readCache.json(`priority:${cycle}:${ministryOf(actor) ?? '*'}`, () => app.services.analytics.priority(actor, cycle)));
+      if (format === 'json') return sendJson(reply, await app.services.programmeReads.priorityJson(actor, cycle));
       return sendFile(reply, await app.services.analytics.export(actor, 'priority', cycle, { format, table, lang }));
     },
   );
