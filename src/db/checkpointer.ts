@@ -8,7 +8,9 @@
 // every frame of it copied, which a checkpoint running beside the writes never achieves, so the log would grow
 // without end. Past LONG_LOG_FRAMES the worker says so, and the writing connection, at a moment when no
 // transaction is open, copies what is left itself (a fraction of a second's writes): its next write starts the
-// log over. Making the worker do that (a RESTART checkpoint) would hold the write lock through the disk sync,
+// log over. Until the writer says it has had its turn (or WRITER_TURN_MS has passed) the worker checkpoints no
+// more, since two checkpoints cannot run at once and the writer's would otherwise find the worker's in its way
+// (on a busy machine, every time). Making the worker do that (a RESTART checkpoint) would hold the write lock through the disk sync,
 // and the writer, waiting on it, would sleep with the event loop (stalls of up to a second, measured).
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -17,6 +19,8 @@ import type SQLite from 'better-sqlite3';
 export const CHECKPOINT_INTERVAL_MS = 100;
 /** Past this many frames in the log (64 MB of 4 KB pages) the writing connection finishes a checkpoint itself. */
 export const LONG_LOG_FRAMES = 16_384;
+/** How long the worker leaves checkpoints to the writer after saying the log is long, at most. */
+export const WRITER_TURN_MS = 1000;
 /** The log file is cut back to this size after it starts over (it otherwise keeps its largest size). */
 export const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
@@ -26,12 +30,18 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('synchronous = NORMAL');
+// While the writer has its turn (from saying the log is long until it answers 'done'), no checkpoint here.
+let writerTurnUntil = 0;
 const checkpoint = () => {
   const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-  if (result.log > workerData.longLogFrames) parentPort.postMessage({ longLog: result.log });
+  if (result.log > workerData.longLogFrames) {
+    writerTurnUntil = Date.now() + workerData.writerTurnMs;
+    parentPort.postMessage({ longLog: result.log });
+  }
   return result;
 };
 const timer = setInterval(() => {
+  if (Date.now() < writerTurnUntil) return;
   try {
     checkpoint();
   } catch (error) {
@@ -39,6 +49,7 @@ const timer = setInterval(() => {
   }
 }, workerData.intervalMs);
 parentPort.on('message', (message) => {
+  if (message === 'done') writerTurnUntil = 0;
   if (message !== 'stop') return;
   clearInterval(timer);
   try { checkpoint(); } catch {}
@@ -52,9 +63,10 @@ const pendingOn = new WeakSet<SQLite.Database>();
 
 /**
  * A passive checkpoint on the writing connection as soon as no transaction is open on it: it copies the frames
- * the worker has not yet copied, and the next write starts the log over. Several calls before it runs make one.
+ * the worker has not yet copied, and the next write starts the log over; then `done()`, with the error if it
+ * failed (never thrown: it runs outside any request). Several calls before it runs make one.
  */
-export function checkpointWhenIdle(sqlite: SQLite.Database): void {
+export function checkpointWhenIdle(sqlite: SQLite.Database, done: (error?: unknown) => void = () => undefined): void {
   if (pendingOn.has(sqlite)) return;
   pendingOn.add(sqlite);
   const attempt = () => {
@@ -62,7 +74,13 @@ export function checkpointWhenIdle(sqlite: SQLite.Database): void {
     // A transaction of some request is open between its statements: come back when it has ended.
     if (sqlite.inTransaction) return void setTimeout(attempt, 1);
     pendingOn.delete(sqlite);
-    sqlite.pragma('wal_checkpoint(PASSIVE)');
+    let failure: unknown;
+    try {
+      sqlite.pragma('wal_checkpoint(PASSIVE)');
+    } catch (error) {
+      failure = error;
+    }
+    done(failure);
   };
   setImmediate(attempt);
 }
@@ -81,7 +99,7 @@ export interface Checkpointer {
  */
 export function startCheckpointer(file: string, writer: SQLite.Database, onProblem: (reason: string, ended: boolean) => void, { intervalMs = CHECKPOINT_INTERVAL_MS, longLogFrames = LONG_LOG_FRAMES } = {}): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(SCRIPT, { eval: true, workerData: { file, driver, intervalMs, longLogFrames } });
+  const worker = new Worker(SCRIPT, { eval: true, workerData: { file, driver, intervalMs, longLogFrames, writerTurnMs: WRITER_TURN_MS } });
   // The thread must not keep a process alive that has nothing else to do.
   worker.unref();
   let stopping = false;
@@ -94,7 +112,12 @@ export function startCheckpointer(file: string, writer: SQLite.Database, onProbl
   const ready = new Promise<void>((resolve) => {
     worker.on('message', (message: { ready?: true; error?: string; longLog?: number }) => {
       if (message.ready) resolve();
-      if (message.longLog) checkpointWhenIdle(writer);
+      if (message.longLog) {
+        checkpointWhenIdle(writer, (error) => {
+          if (error) onProblem(`checkpoint failed: ${error instanceof Error ? error.message : String(error)}`, false);
+          if (!stopping) worker.postMessage('done');
+        });
+      }
       // A checkpoint that failed once (the disk full, say) is retried at the next interval; it is reported.
       if (message.error) onProblem(`checkpoint failed: ${message.error}`, false);
     });

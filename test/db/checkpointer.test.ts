@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCheckpointer } from '../../src/db/checkpointer.js';
+import { checkpointWhenIdle, startCheckpointer } from '../../src/db/checkpointer.js';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 
@@ -143,5 +143,33 @@ describe('a log written to without a pause', () => {
     expect(unlimited.frames).toBeGreaterThan(10_000);
     expect(limited.written).toBeGreaterThan(2000);
     expect(limited.frames).toBeLessThan(unlimited.frames / 3);
+  });
+
+  it('leaves the writer its turn: the writer\'s checkpoint waits for its transaction to end, and a failing one is handed back, not thrown', async () => {
+    const file = fresh();
+    const main = new Sqlite(file);
+    main.pragma('journal_mode = WAL');
+    main.exec('create table t (k integer primary key)');
+    main.exec('begin');
+    main.exec('insert into t default values');
+    const ran: unknown[] = [];
+    checkpointWhenIdle(main, (error) => ran.push(error ?? 'ok'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Not during the open transaction.
+    expect(ran).toEqual([]);
+    main.exec('commit');
+    expect(await until(() => ran.length === 1, 2000)).toBe(true);
+    expect(ran).toEqual(['ok']);
+    // A checkpoint that fails (the disk gone, say) reaches `done` with its error; nothing escapes into the event loop.
+    const broken = new Sqlite(fresh());
+    broken.pragma = () => {
+      throw new Error('disk I/O error');
+    };
+    const failures: unknown[] = [];
+    checkpointWhenIdle(broken, (error) => failures.push(error));
+    expect(await until(() => failures.length === 1, 2000)).toBe(true);
+    expect(String(failures[0])).toContain('disk I/O error');
+    broken.close();
+    main.close();
   });
 });

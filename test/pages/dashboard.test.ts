@@ -135,6 +135,8 @@ describe.each(databaseKinds)('the programme pages on $name', (kind) => {
     const html = page.body;
     expect(html).not.toMatch(/\sstyle=|<style/);
     expect(html.match(/<script\b[^>]*>/g)).toEqual(['<script src="/assets/app.js" defer>']);
+    // The office's milestones are all judged nationally: no note about a share.
+    expect(textOf(html)).not.toContain(zh('dash.milestone.not-judged.note'));
     const d = await api(office);
     // grade · in scope · started · submitted · in review · accepted · at target self · validated
     expect(rowOf(html, 'grades-heading', 'A')).toEqual(['A', '5', '4', '3', '2', '2', '2', '1']);
@@ -247,6 +249,7 @@ describe.each(databaseKinds)('the programme pages on $name', (kind) => {
     // 108's count goal (30) is national: no goal drawn for a ministry's share, and the share is not judged against it.
     expect(rowOf(html, 'chart-milestones-caption', '108 年')).toEqual(['108 年', '0', '—', zh('dash.milestone.not-judged')]);
     expect(textOf(html)).toContain(`○ ${zh('dash.milestone.not-judged')}`);
+    expect(textOf(html)).toContain(zh('dash.milestone.not-judged.note'));
   });
 
   it('is in English on request, with dates and labels in English', async () => {

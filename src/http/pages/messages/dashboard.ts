@@ -120,6 +120,7 @@ export const zh = {
   'dash.milestone.in-progress': '進行中',
   'dash.milestone.no-target': '無目標',
   'dash.milestone.not-judged': '全國判定',
+  'dash.milestone.not-judged.note': '○ 全國判定：該年度的目標為全國機關數，不以單一部會所屬機關判定。',
   'dash.milestone.status': '狀況',
 
   'dash.priority.title': '優先輔導名單',
@@ -305,6 +306,7 @@ export const en: Record<keyof typeof zh, string> = {
   'dash.milestone.in-progress': 'In progress',
   'dash.milestone.no-target': 'No target',
   'dash.milestone.not-judged': 'Judged nationally',
+  'dash.milestone.not-judged.note': '○ Judged nationally: that cycle’s goal is a national number of agencies; one ministry’s share is not judged against it.',
   'dash.milestone.status': 'Status',
 
   'dash.priority.title': 'Priority list',

@@ -141,6 +141,7 @@ async function dashboardView(app: FastifyInstance, actor: Actor, lang: Language,
     : null;
   const names_ = new Map([...d.belowTarget, ...d.overdue].map((a) => [a.agency, a.name]));
   const query = { cycle: cycle.year };
+  const milestones = await milestonesOf(app, actor, await app.services.analytics.trend(actor), national);
   return {
     cycle,
     national,
@@ -163,7 +164,8 @@ async function dashboardView(app: FastifyInstance, actor: Actor, lang: Language,
     mayClose: national && !cycle.closed,
     snapshot: sealed,
     sinceClose: d.sinceClose.map((c) => ({ ...c, name: names_.get(c.agency) ?? null, changeText: say(lang, `dash.change.${c.change}`) })),
-    milestonesChart: milestoneTimeline(await milestonesOf(app, actor, await app.services.analytics.trend(actor), national), lang),
+    milestonesChart: milestoneTimeline(milestones, lang),
+    milestonesNotJudged: milestones.some((m) => m.status === 'not-judged'),
     exports: {
       byGrade: exportsOf('/api/dashboard', query, 'byGrade', lang),
       distribution: exportsOf('/api/dashboard', query, 'distribution', lang),
