@@ -114,7 +114,7 @@ export function startCheckpointer(file: string, writer: SQLite.Database, onProbl
       if (message.ready) resolve();
       if (message.longLog) {
         checkpointWhenIdle(writer, (error) => {
-          if (error) onProblem(`checkpoint failed: ${error instanceof Error ? error.message : String(error)}`, false);
+          if (error) onProblem(`checkpoint failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`, false);
           if (!stopping) worker.postMessage('done');
         });
       }
