@@ -8,6 +8,7 @@ import * as m0004 from './0004_sign_off.js';
 import * as m0005 from './0005_reports.js';
 import * as m0006 from './0006_assessment_results.js';
 import * as m0007 from './0007_programme.js';
+import * as m0008 from './0008_audit_link_at_commit.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_accounts_agencies_cycles': m0001,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0005_reports': m0005,
   '0006_assessment_results': m0006,
   '0007_programme': m0007,
+  '0008_audit_link_at_commit': m0008,
 };

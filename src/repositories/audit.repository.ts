@@ -1,5 +1,5 @@
 // The audit chain: appends lock the single head row, so entries form one chain across instances.
-import { PostgresAdapter, type Kysely, type Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import { firstRow, prepared } from '../db/prepared.js';
 import type { AuditEntry, Database } from '../db/types.js';
 
@@ -16,39 +16,37 @@ const claimSeq = prepared((db) =>
 const entryColumns = (p: AuditEntry): AuditEntry => ({ seq: p.seq, at: p.at, actor: p.actor, action: p.action, subject: p.subject, before: p.before, after: p.after, prevHash: p.prevHash, hash: p.hash });
 const insertEntry = prepared((db, p: AuditEntry) => db.insertInto('auditEntries').values(entryColumns(p)));
 const moveHead = prepared((db, p: { hash: string }) => db.updateTable('auditHead').set({ hash: p.hash }).where('id', '=', 1));
-/** PostgreSQL: the insert and the head's move in one statement, one round trip fewer while the head is locked. */
-const insertEntryMovingHead = prepared((db, p: AuditEntry) =>
-  db
-    .with('entry', (w) => w.insertInto('auditEntries').values(entryColumns(p)).returning('seq'))
-    .updateTable('auditHead')
-    .set({ hash: p.hash })
-    .where('id', '=', 1),
+/** PostgreSQL: the entry unlinked, under a placeholder seq below zero; migration 0008's trigger links it at commit. */
+const insertUnlinked = prepared((db, p: AuditContent) =>
+  db.insertInto('auditEntries').values({ seq: sql<number>`-nextval('audit_pending_seq')`, at: p.at, actor: p.actor, action: p.action, subject: p.subject, before: p.before, after: p.after, prevHash: '', hash: '' }),
 );
 
-/** Advances the head by one (a row lock on PostgreSQL, the write lock on SQLite) and returns the new seq and the previous hash. */
-export async function claimNextAuditSeq(trx: Transaction<Database>): Promise<{ seq: number; prevHash: string }> {
-  const head = firstRow(await claimSeq(trx, {}));
-  if (!head) throw new Error('the audit chain has no head row');
-  return { seq: Number(head.seq), prevHash: head.hash };
-}
+/** What an entry says, before it is linked into the chain. */
+export type AuditContent = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>;
 
 /**
- * Appends the entry and moves the head to it. Every other append waits on the head's lock until this
- * transaction ends, so on PostgreSQL (where several instances append) it is one statement; SQLite's write lock
- * is the connection's anyway, and SQLite has no insert inside a WITH.
+ * Appends an entry to the chain inside the caller's transaction. On SQLite (one writer) it is linked here: the
+ * head advanced by one (the write lock is the connection's anyway), `hashOf` hashes the entry with its seq and
+ * the previous hash, and the head moves to it. On PostgreSQL it is inserted unlinked, and the database links it
+ * as the transaction commits (migration 0008), so that no other append waits on this transaction's round trips.
  */
-export async function insertAuditEntry(trx: Transaction<Database>, entry: AuditEntry): Promise<void> {
+export async function appendAuditEntry(trx: Transaction<Database>, content: AuditContent, hashOf: (entry: Omit<AuditEntry, 'hash'>) => string): Promise<void> {
   if (trx.getExecutor().adapter instanceof PostgresAdapter) {
-    await insertEntryMovingHead(trx, entry);
+    await insertUnlinked(trx, content);
     return;
   }
-  await insertEntry(trx, entry);
-  await moveHead(trx, { hash: entry.hash });
+  const head = firstRow(await claimSeq(trx, {}));
+  if (!head) throw new Error('the audit chain has no head row');
+  const body = { seq: Number(head.seq), ...content, prevHash: head.hash };
+  const hash = hashOf(body);
+  await insertEntry(trx, { ...body, hash });
+  await moveHead(trx, { hash });
 }
 
 /**
- * The chain head, locked until the transaction ends (a row lock on PostgreSQL; SQLite's write lock),
- * so that no other entry can be appended before this transaction's own: what it reads is the head at commit.
+ * The chain head, locked until the transaction ends (a row lock on PostgreSQL; SQLite's write lock), so that
+ * no other transaction's entry can be linked before this one ends: what it reads is the head as this
+ * transaction commits, short of the entries it appends itself after the lock.
  */
 export async function lockAuditHead(trx: Transaction<Database>): Promise<string> {
   const head = await trx.updateTable('auditHead').set((eb) => ({ seq: eb.ref('seq') })).where('id', '=', 1).returning('hash').executeTakeFirstOrThrow();

@@ -5,7 +5,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { canonicalJson } from '../domain/canonical-json.js';
 import type { AuditEntry, Database } from '../db/types.js';
 import type { Actor } from '../domain/roles.js';
-import { auditEntriesInOrder, claimNextAuditSeq, insertAuditEntry, listAuditEntries, readAuditHead, type AuditQuery } from '../repositories/audit.repository.js';
+import { appendAuditEntry, auditEntriesInOrder, listAuditEntries, readAuditHead, type AuditQuery } from '../repositories/audit.repository.js';
 import type { Clock } from './clock.js';
 
 /** Every action the trail records; docs/domain.md §7 says what each entry's before and after hold. */
@@ -67,7 +67,10 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 const json = (value: unknown): string | null => (value === undefined || value === null ? null : canonicalJson(value));
 
-/** The hash of an entry: SHA-256 of the RFC 8785 canonical JSON of every field but the hash itself. */
+/**
+ * The hash of an entry: SHA-256 of the RFC 8785 canonical JSON of every field but the hash itself. PostgreSQL
+ * computes the same bytes in SQL when it links an entry at commit (migration 0008's audit_hash).
+ */
 export function hashAuditEntry(entry: Omit<AuditEntry, 'hash'>): string {
   const canonical = canonicalJson({
     seq: entry.seq,
@@ -117,13 +120,13 @@ export class AuditService {
     private readonly clock: Clock,
   ) {}
 
-  /** Appends one entry inside the caller's transaction, so the change and its entry commit together. */
-  async record(trx: Transaction<Database>, event: AuditEvent): Promise<AuditEntry> {
-    const { seq, prevHash } = await claimNextAuditSeq(trx);
-    const body = { seq, at: this.clock.now().toISOString(), actor: event.actor?.username ?? null, action: event.action, subject: event.subject, before: json(event.before), after: json(event.after), prevHash };
-    const entry = { ...body, hash: hashAuditEntry(body) };
-    await insertAuditEntry(trx, entry);
-    return entry;
+  /**
+   * Appends one entry inside the caller's transaction, so the change and its entry commit together (and the
+   * entry takes its place in the chain no later than the commit: appendAuditEntry says where it is linked).
+   */
+  async record(trx: Transaction<Database>, event: AuditEvent): Promise<void> {
+    const content = { at: this.clock.now().toISOString(), actor: event.actor?.username ?? null, action: event.action, subject: event.subject, before: json(event.before), after: json(event.after) };
+    await appendAuditEntry(trx, content, hashAuditEntry);
   }
 
   /** Records a read (or anything else that changes nothing) in a transaction of its own. */

@@ -38,7 +38,7 @@ describe.each(databaseKinds)('the built server on $name', (kind) => {
         expect(server.child.spawnargs).toEqual([process.execPath, join(out, 'src/server.js')]);
         const log = server.output();
         expect(log).toContain('"msg":"database migrated"');
-        expect(log).toContain('0007_programme');
+        expect(log).toContain('0008_audit_link_at_commit');
         // A page drawn from templates/ (found from the built files): the sign-in page.
         const page = await fetch(`${server.base}/login`);
         expect(page.status).toBe(200);

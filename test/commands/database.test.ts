@@ -26,7 +26,7 @@ describe.each(databaseKinds)('database commands on $name', (kind) => {
   it('migrates on demand', async () => {
     const first = await cli(['migrate']);
     expect(first.stderr).toBe('');
-    expect(first.stdout).toBe('applied 0001_accounts_agencies_cycles, 0002_assessments, 0003_two_factor, 0004_sign_off, 0005_reports, 0006_assessment_results, 0007_programme\n');
+    expect(first.stdout).toBe('applied 0001_accounts_agencies_cycles, 0002_assessments, 0003_two_factor, 0004_sign_off, 0005_reports, 0006_assessment_results, 0007_programme, 0008_audit_link_at_commit\n');
     expect((await cli(['migrate'])).stdout).toBe('the database is up to date\n');
   });
 
