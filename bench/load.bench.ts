@@ -43,6 +43,8 @@ const RUSH_SECONDS = num('LOAD_SECONDS', 60);
 const READ_EVERY = num('LOAD_READ_EVERY', 10);
 const CONNECTIONS = num('LOAD_CONNECTIONS', 50);
 const CAPACITY_SECONDS = num('LOAD_CAPACITY_SECONDS', 10);
+/** The capacities of the service and the bare stack are taken in this many alternating windows each. */
+const CAPACITY_ROUNDS = Math.max(1, Math.round(num('LOAD_CAPACITY_ROUNDS', 5)));
 const OPEN_SECONDS = num('LOAD_OPEN_SECONDS', 20);
 /** The open loop's rate as a share of the measured capacity. */
 const OPEN_SHARE = num('LOAD_OPEN_SHARE', 0.5);
@@ -211,7 +213,7 @@ function capacity(base: string, users: VirtualUser[], make: (u: VirtualUser) => 
 const open = (base: string, users: VirtualUser[], make: (u: VirtualUser) => Call, rate: number, seconds: number): Promise<LoadResult> => openLoop([base], rate, seconds, (k) => make(users[k % users.length]!));
 
 const describe = (r: LoadResult): string => `${r.rps.toFixed(0)} req/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms`;
-const errorsOf = (r: LoadResult): string => (r.errors === 0 ? '0 errors' : `${r.errors} ERRORS (${r.errorSamples[0] ?? ''})`);
+const errorsOf = (r: Pick<LoadResult, 'errors' | 'errorSamples'>): string => (r.errors === 0 ? '0 errors' : `${r.errors} ERRORS (${r.errorSamples[0] ?? ''})`);
 
 function build(): void {
   if (process.env.LOAD_BUILD === '0') {
@@ -291,10 +293,49 @@ async function rushRows(server: ServerProcess, users: VirtualUser[], subject: st
 }
 
 /** A closed loop on one server, with the CPU time the server process (all its threads) spent per request meanwhile. */
-async function capacityWithCpu(server: { base: string; pid: number }, users: VirtualUser[], make: (u: VirtualUser) => Call): Promise<LoadResult & { cpuMicros: number }> {
+interface Capacity {
+  requests: number;
+  errors: number;
+  errorSamples: string[];
+  seconds: number;
+  rps: number;
+  bytes: number;
+  /** The server's CPU seconds (all its threads) over the windows. */
+  cpuSeconds: number;
+  cpuMicros: number;
+}
+
+async function capacityWithCpu(server: { base: string; pid: number }, users: VirtualUser[], make: (u: VirtualUser) => Call, seconds: number): Promise<Capacity> {
   const before = cpuSecondsOf(server.pid);
-  const r = await capacity(server.base, users, make, CONNECTIONS, CAPACITY_SECONDS);
-  return { ...r, cpuMicros: ((cpuSecondsOf(server.pid) - before) / Math.max(1, r.requests)) * 1e6 };
+  const r = await capacity(server.base, users, make, CONNECTIONS, seconds);
+  const cpuSeconds = cpuSecondsOf(server.pid) - before;
+  return { requests: r.requests, errors: r.errors, errorSamples: r.errorSamples, seconds: r.seconds, rps: r.rps, bytes: r.bytes, cpuSeconds, cpuMicros: (cpuSeconds / Math.max(1, r.requests)) * 1e6 };
+}
+
+function merged(parts: Capacity[]): Capacity {
+  const sum = (f: (c: Capacity) => number) => parts.reduce((n, c) => n + f(c), 0);
+  const requests = sum((c) => c.requests);
+  const seconds = sum((c) => c.seconds);
+  const cpuSeconds = sum((c) => c.cpuSeconds);
+  return { requests, errors: sum((c) => c.errors), errorSamples: parts.flatMap((c) => c.errorSamples).slice(0, 5), seconds, rps: requests / seconds, bytes: sum((c) => c.bytes), cpuSeconds, cpuMicros: (cpuSeconds / Math.max(1, requests)) * 1e6 };
+}
+
+/**
+ * The service's and the bare stack's capacity on one route, taken in CAPACITY_ROUNDS alternating windows
+ * (service then bare, then bare then service, …) of CAPACITY_SECONDS ÷ rounds each, so that a machine whose
+ * speed drifts during the run (this one is a shared VM) weighs on both alike. The totals, and each round's ratio.
+ */
+async function interleavedCapacity(serviceServer: { base: string; pid: number }, bareServer: { base: string; pid: number }, users: VirtualUser[], make: (u: VirtualUser) => Call): Promise<{ ours: Capacity; base: Capacity; ratios: number[] }> {
+  const window = CAPACITY_SECONDS / CAPACITY_ROUNDS;
+  const ours: Capacity[] = [];
+  const base: Capacity[] = [];
+  for (let k = 0; k < CAPACITY_ROUNDS; k++) {
+    for (const stack of k % 2 === 0 ? (['service', 'bare'] as const) : (['bare', 'service'] as const)) {
+      if (stack === 'service') ours.push(await capacityWithCpu(serviceServer, users, make, window));
+      else base.push(await capacityWithCpu(bareServer, users, make, window));
+    }
+  }
+  return { ours: merged(ours), base: merged(base), ratios: ours.map((o, k) => o.rps / base[k]!.rps) };
 }
 
 async function routeRows(serviceServer: { base: string; pid: number }, bareServer: { base: string; pid: number }, users: VirtualUser[], subject: string, meanAnswers: number, rows: BenchRow[]): Promise<void> {
@@ -305,15 +346,15 @@ async function routeRows(serviceServer: { base: string; pid: number }, bareServe
     ['read a whole assessment (GET)', readCall, 50, 'read'],
   ] as const) {
     log(`capacity: ${what}`);
-    const ours = await capacityWithCpu(serviceServer, users, make);
-    const base = await capacityWithCpu(bareServer, users, make);
+    const { ours, base, ratios } = await interleavedCapacity(serviceServer, bareServer, users, make);
     const ratio = ours.rps / base.rps;
+    const sorted = [...ratios].sort((x, y) => x - y);
     const answers = what === 'read' ? `, ${meanAnswers.toFixed(0)} answers on average, ${(ours.bytes / Math.max(1, ours.requests) / 1024).toFixed(0)} KB` : '';
     rows.push({
       name: `${route}: service ÷ bare stack`,
       subject: `${subject}${answers}; closed loop ${CONNECTIONS} conn.: ${ours.rps.toFixed(0)} vs ${base.rps.toFixed(0)} req/s; server CPU per request ${ours.cpuMicros.toFixed(0)} vs ${base.cpuMicros.toFixed(0)} µs`,
       value: `${(ratio * 100).toFixed(0)} %`,
-      runs: `${CAPACITY_SECONDS} s each; ${errorsOf(ours)} / ${base.errors}`,
+      runs: `${CAPACITY_SECONDS} s each in ${CAPACITY_ROUNDS} alternating windows (rounds' ratios ${(sorted[0]! * 100).toFixed(0)}–${(sorted[sorted.length - 1]! * 100).toFixed(0)} %); ${errorsOf(ours)} / ${base.errors}`,
       goal: '≥ 60 %',
       ok: ratio >= 0.6 && ours.errors === 0 && base.errors === 0,
     });
