@@ -6,13 +6,14 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashAuditEntry, verifyAudit } from '../../src/services/audit.service.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { databaseKinds } from '../helpers/databases.js';
+import { databaseKinds, type DatabaseKind } from '../helpers/databases.js';
 
 const HOSTILE = ['plain', 'q"uote', 'back\\slash', 'ctl\u0001\u001f\b\f\n\r\t', '中文評估 第 3 級', '😀 emoji', 'sep\u2028\u2029', 'del\u007f', '</script><b>x</b>', JSON.stringify({ a: 'x"y', b: [1, 2], c: null })];
 
 const event = (text: string, i: number) => ({ actor: i % 2 ? null : { id: 'u', username: text, role: 'office' as const, agency: null, ministry: null }, action: 'comment.add' as const, subject: `assessment:${text}`, before: i % 3 ? null : { text }, after: { text, i } });
 
-describe.each(databaseKinds)('linking audit entries on $name', (kind) => {
+/** An app on a fresh database of `kind` for the describe block it is called in, and its database and audit service. */
+function appOn(kind: DatabaseKind) {
   let t: TestApp;
   beforeAll(async () => {
     t = await buildTestApp(await kind.create());
@@ -21,8 +22,11 @@ describe.each(databaseKinds)('linking audit entries on $name', (kind) => {
     await t?.close();
     await t?.db.drop();
   });
-  const db = () => t.app.services.handle.db;
-  const audit = () => t.app.services.audit;
+  return { db: () => t.app.services.handle.db, audit: () => t.app.services.audit };
+}
+
+describe.each(databaseKinds)('linking audit entries on $name', (kind) => {
+  const { db, audit } = appOn(kind);
 
   it('links every entry of a transaction, in order, with the hash hashAuditEntry gives (hostile text included)', async () => {
     const before = await verifyAudit(db());
@@ -55,16 +59,7 @@ describe.each(databaseKinds)('linking audit entries on $name', (kind) => {
 
 // PostgreSQL only (SQLite has one writer and links inside the transaction): none of these run without it.
 describe.each(databaseKinds.filter((k) => k.name === 'postgres'))('linking at commit on $name', (kind) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp(await kind.create());
-  });
-  afterAll(async () => {
-    await t?.close();
-    await t?.db.drop();
-  });
-  const db = () => t.app.services.handle.db;
-  const audit = () => t.app.services.audit;
+  const { db, audit } = appOn(kind);
 
   it('lets others append and commit while a transaction holding an entry stays open, and links that one at its commit', async () => {
     const before = await verifyAudit(db());
