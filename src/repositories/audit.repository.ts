@@ -12,17 +12,15 @@ const claimSeq = prepared((db) =>
     .where('id', '=', 1)
     .returning(['seq', 'hash']),
 );
-/** The entry's columns, each bound to its parameter. */
-const entryColumns = (p: AuditEntry): AuditEntry => ({ seq: p.seq, at: p.at, actor: p.actor, action: p.action, subject: p.subject, before: p.before, after: p.after, prevHash: p.prevHash, hash: p.hash });
-const insertEntry = prepared((db, p: AuditEntry) => db.insertInto('auditEntries').values(entryColumns(p)));
-const moveHead = prepared((db, p: { hash: string }) => db.updateTable('auditHead').set({ hash: p.hash }).where('id', '=', 1));
-/** PostgreSQL: the entry unlinked, under a placeholder seq below zero; migration 0008's trigger links it at commit. */
-const insertUnlinked = prepared((db, p: AuditContent) =>
-  db.insertInto('auditEntries').values({ seq: sql<number>`-nextval('audit_pending_seq')`, at: p.at, actor: p.actor, action: p.action, subject: p.subject, before: p.before, after: p.after, prevHash: '', hash: '' }),
-);
-
 /** What an entry says, before it is linked into the chain. */
 export type AuditContent = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>;
+
+/** What an entry says, each column bound to its parameter (a prepared query's parameters are stand-ins, not a row). */
+const contentColumns = (p: AuditContent): AuditContent => ({ at: p.at, actor: p.actor, action: p.action, subject: p.subject, before: p.before, after: p.after });
+const insertEntry = prepared((db, p: AuditEntry) => db.insertInto('auditEntries').values({ seq: p.seq, ...contentColumns(p), prevHash: p.prevHash, hash: p.hash }));
+const moveHead = prepared((db, p: { hash: string }) => db.updateTable('auditHead').set({ hash: p.hash }).where('id', '=', 1));
+/** PostgreSQL: the entry unlinked, under a placeholder seq below zero; migration 0008's trigger links it at commit. */
+const insertUnlinked = prepared((db, p: AuditContent) => db.insertInto('auditEntries').values({ seq: sql<number>`-nextval('audit_pending_seq')`, ...contentColumns(p), prevHash: '', hash: '' }));
 
 /**
  * Appends an entry to the chain inside the caller's transaction. On SQLite (one writer) it is linked here: the

@@ -23,6 +23,15 @@ const fresh = (): string => {
   return join(dir, 'app.db');
 };
 
+/** A fresh file in WAL mode with a table `t`, on a connection of the test's own. */
+function walFile(columns: string): { file: string; main: Sqlite.Database } {
+  const file = fresh();
+  const main = new Sqlite(file);
+  main.pragma('journal_mode = WAL');
+  main.exec(`create table t (${columns})`);
+  return { file, main };
+}
+
 /** About 8 MB of rows (over 2,000 pages, twice SQLite's own checkpoint mark) in one transaction. */
 async function writeALot(handle: DatabaseHandle): Promise<void> {
   const text = 'x'.repeat(4000);
@@ -112,12 +121,9 @@ console.log('closed');`;
 describe('a log written to without a pause', () => {
   /** Writes small transactions back to back for `ms` on a connection of its own; returns the most frames the log held. */
   async function writeWithoutPause(restartFrames: number, ms: number): Promise<{ frames: number; written: number }> {
-    const file = fresh();
-    const main = new Sqlite(file);
-    main.pragma('journal_mode = WAL');
+    const { file, main } = walFile('k integer primary key, v text');
     main.pragma('wal_autocheckpoint = 0');
     main.pragma('busy_timeout = 5000');
-    main.exec('create table t (k integer primary key, v text)');
     const checkpointer = startCheckpointer(file, main, () => undefined, { intervalMs: 20, longLogFrames: restartFrames });
     await checkpointer.ready;
     const insert = main.prepare('insert into t (v) values (?)');
@@ -146,10 +152,7 @@ describe('a log written to without a pause', () => {
   });
 
   it('leaves the writer its turn: the writer\'s checkpoint waits for its transaction to end, and a failing one is handed back, not thrown', async () => {
-    const file = fresh();
-    const main = new Sqlite(file);
-    main.pragma('journal_mode = WAL');
-    main.exec('create table t (k integer primary key)');
+    const { main } = walFile('k integer primary key');
     main.exec('begin');
     main.exec('insert into t default values');
     const ran: unknown[] = [];
