@@ -46,6 +46,12 @@ const CAPACITY_SECONDS = num('LOAD_CAPACITY_SECONDS', 10);
 /** The capacities of the service and the bare stack are taken in this many alternating windows each. */
 const CAPACITY_ROUNDS = Math.max(1, Math.round(num('LOAD_CAPACITY_ROUNDS', 5)));
 const OPEN_SECONDS = num('LOAD_OPEN_SECONDS', 20);
+/**
+ * Before a stack's capacity is measured it serves the same load, unmeasured, this long: a freshly started service
+ * runs its code unoptimised for its first seconds (measured: about 10 s to its steady CPU per save), the bare stack's
+ * few functions much sooner, and a server is measured as it runs for hours, not as it starts.
+ */
+const WARMUP_SECONDS = process.env.LOAD_WARMUP_SECONDS === '0' ? 0 : num('LOAD_WARMUP_SECONDS', 10);
 /** The open loop's rate as a share of the measured capacity. */
 const OPEN_SHARE = num('LOAD_OPEN_SHARE', 0.5);
 /** A fixed open-loop rate (req/s) for both routes and both stacks instead of OPEN_SHARE of each one's capacity. */
@@ -327,6 +333,10 @@ function merged(parts: Capacity[]): Capacity {
  */
 async function interleavedCapacity(serviceServer: { base: string; pid: number }, bareServer: { base: string; pid: number }, users: VirtualUser[], make: (u: VirtualUser) => Call): Promise<{ ours: Capacity; base: Capacity; ratios: number[] }> {
   const window = CAPACITY_SECONDS / CAPACITY_ROUNDS;
+  if (WARMUP_SECONDS > 0) {
+    log(`warm-up: ${WARMUP_SECONDS} s of the same load on each stack`);
+    for (const server of [serviceServer, bareServer]) await capacity(server.base, users, make, CONNECTIONS, WARMUP_SECONDS);
+  }
   const ours: Capacity[] = [];
   const base: Capacity[] = [];
   for (let k = 0; k < CAPACITY_ROUNDS; k++) {
@@ -391,6 +401,7 @@ async function profileRoute(url: string, users: VirtualUser[], route: string, ro
   let r: LoadResult;
   let window: { from: bigint; to: bigint };
   try {
+    if (WARMUP_SECONDS > 0) await capacity(server.base, users, route === 'save' ? saveCall : readCall, CONNECTIONS, WARMUP_SECONDS);
     log(`profile: ${route} load for ${PROFILE_SECONDS} s`);
     const from = micros();
     r = await capacity(server.base, users, route === 'save' ? saveCall : readCall, CONNECTIONS, PROFILE_SECONDS);
@@ -455,11 +466,15 @@ async function postgresRows(rows: BenchRow[]): Promise<void> {
     const connections = users.length;
     const [a, b] = await Promise.all([startBuilt(url), startBuilt(url)]);
     try {
-      const mix = (bases: string[]) =>
-        closedLoop(bases, connections, PG_SECONDS, (w) => {
+      const mix = (bases: string[], seconds = PG_SECONDS) =>
+        closedLoop(bases, connections, seconds, (w) => {
           const u = users[w]!;
           return ++u.calls % READ_EVERY === 0 ? readCall(u) : saveCall(u);
         });
+      if (WARMUP_SECONDS > 0) {
+        log(`PostgreSQL: warm-up, ${WARMUP_SECONDS} s on the two instances`);
+        await mix([a.base, b.base], WARMUP_SECONDS);
+      }
       log('PostgreSQL: one instance');
       const { result: one, shares: oneShares, busyCores } = await withCpuShares([a.child.pid!], () => mix([a.base]));
       log('PostgreSQL: two instances');

@@ -62,20 +62,24 @@ const placeholders = <P>(): P => new Proxy({}, { get: (_, name) => ({ [NAME]: St
  * The result goes through the database's plugins as any Kysely query's does (row keys in camelCase).
  */
 export function prepared<P extends Record<string, unknown>, R>(build: (db: Kysely<Database>, p: P) => Compilable<R>): (db: Kysely<Database>, values: P) => Promise<QueryResult<R>> {
-  // Keyed by the dialect's adapter, which a database and each of its transactions share.
-  const compiled = new WeakMap<object, CompiledQuery<R>>();
+  // Keyed by the dialect's adapter, which a database and each of its transactions share: the compiled query and,
+  // parameter by parameter, the name of the value to bind there (or null for a constant of the query itself).
+  const compiled = new WeakMap<object, { query: CompiledQuery<R>; names: (string | null)[] }>();
   return (db, values) => {
     const adapter = db.getExecutor().adapter;
-    let query = compiled.get(adapter);
-    if (!query) {
-      query = build(db, placeholders<P>()).compile();
-      compiled.set(adapter, query);
+    let entry = compiled.get(adapter);
+    if (!entry) {
+      const query = build(db, placeholders<P>()).compile();
+      entry = { query, names: query.parameters.map((v) => (isPlaceholder(v) ? v[NAME] : null)) };
+      compiled.set(adapter, entry);
     }
-    const parameters: unknown[] = [];
-    for (const v of query.parameters) {
-      const value = isPlaceholder(v) ? values[v[NAME]] : v;
-      if (value === undefined) return Promise.reject(new Error(`prepared query: no value for parameter ${isPlaceholder(v) ? v[NAME] : '?'}`));
-      parameters.push(value);
+    const { query, names } = entry;
+    const parameters = new Array<unknown>(names.length);
+    for (let k = 0; k < names.length; k++) {
+      const name = names[k];
+      const value = name === null ? query.parameters[k] : values[name!];
+      if (value === undefined) return Promise.reject(new Error(`prepared query: no value for parameter ${name ?? '?'}`));
+      parameters[k] = value;
     }
     const sqlite = directConnection(db, adapter);
     if (sqlite) return runDirectly(db, sqlite, query, parameters);

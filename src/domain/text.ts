@@ -12,20 +12,33 @@ export function textProblem(s: string): string | null {
  * The first unfit string inside a parsed JSON value (keys included), as a JSON pointer with its
  * problem; walks at most `maxDepth` levels (deeper values are the schema's business).
  */
-export function findUnfitText(value: unknown, maxDepth = 64, pointer = ''): { path: string; message: string } | null {
+export function findUnfitText(value: unknown, maxDepth = 64): { path: string; message: string } | null {
+  const found = unfitIn(value, maxDepth);
+  return found && { path: found.segments.length === 0 ? '/' : found.segments.reverse().join(''), message: found.message };
+}
+
+const segment = (key: string | number): string => `/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+
+/** The unfit string's pointer segments from the inside out: built only for what is found, every request walks its input. */
+function unfitIn(value: unknown, maxDepth: number): { segments: string[]; message: string } | null {
   if (typeof value === 'string') {
     const problem = textProblem(value);
-    return problem ? { path: pointer || '/', message: problem } : null;
+    return problem ? { segments: [], message: problem } : null;
   }
   if (maxDepth <= 0 || value === null || typeof value !== 'object') return null;
-  for (const [key, item] of Array.isArray(value) ? value.entries() : Object.entries(value as Record<string, unknown>)) {
-    const path = `${pointer}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    if (typeof key === 'string') {
-      const problem = textProblem(key);
-      if (problem) return { path, message: `its name ${problem}` };
+  if (Array.isArray(value)) {
+    for (let k = 0; k < value.length; k++) {
+      const found = unfitIn(value[k], maxDepth - 1);
+      if (found) return (found.segments.push(segment(k)), found);
     }
-    const found = findUnfitText(item, maxDepth - 1, path);
-    if (found) return found;
+    return null;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const problem = textProblem(key);
+    if (problem) return { segments: [segment(key)], message: `its name ${problem}` };
+    const found = unfitIn((value as Record<string, unknown>)[key], maxDepth - 1);
+    if (found) return (found.segments.push(segment(key)), found);
   }
   return null;
 }

@@ -109,14 +109,16 @@ export default fp<{ cookieSecure: CookieSecure }>(
       }
     });
 
-    app.addHook('preHandler', async (request) => {
+    // A callback hook (no promise): it runs on every request and waits for nothing.
+    app.addHook('preHandler', (request, _reply, done) => {
       const access = request.routeOptions.config.access;
-      if (access === undefined || access === 'public') return;
-      if (!request.actor) throw unauthorized();
+      if (access === undefined || access === 'public') return done();
+      if (!request.actor) return done(unauthorized());
       if (request.mustEnrolOtp && !request.routeOptions.config.duringOtpEnrolment) {
-        throw new ServiceError('otp_enrolment_required', 'enrol a second factor first: POST /api/me/otp, then POST /api/me/otp/confirm');
+        return done(new ServiceError('otp_enrolment_required', 'enrol a second factor first: POST /api/me/otp, then POST /api/me/otp/confirm'));
       }
-      if (access !== 'user' && !access.includes(request.actor.role)) throw forbidden(`this is for ${access.join(', ')} users`);
+      if (access !== 'user' && !access.includes(request.actor.role)) return done(forbidden(`this is for ${access.join(', ')} users`));
+      done();
     });
   },
   { name: 'auth', dependencies: ['database'] },
