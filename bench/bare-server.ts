@@ -10,6 +10,9 @@ import Sqlite from 'better-sqlite3';
 import { WAL_SIZE_LIMIT, startCheckpointer } from '../src/db/checkpointer.js';
 import { hashAuditEntry } from '../src/services/audit.service.js';
 import { canonicalJson } from '../src/domain/canonical-json.js';
+import { checkAnswer } from '../src/domain/answers.js';
+import { findUnfitText } from '../src/domain/text.js';
+import { SECURITY_HEADERS } from '../src/http/plugins/edge.js';
 import { resolveQuestionnaire } from '../src/questionnaires/loader.js';
 import type { QuestionnaireIndex } from '../src/domain/questionnaire.js';
 
@@ -120,9 +123,12 @@ const indexOf = (ref: string): QuestionnaireIndex => {
 const sees = (u: UserRow, a: AssessmentRow): boolean =>
   u.role === 'office' || (u.role === 'ministry' && u.ministry === a.ministry) || (u.role === 'assessor' && a.assessor_id === u.id) || ((u.role === 'agency' || u.role === 'ciso') && u.agency_code === a.agency_code);
 
+/** The service's headers on an answer to a signed-in user, as every answer of the load is (src/http/plugins/edge.ts). */
+const signedInHeaders = { ...SECURITY_HEADERS, 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8' };
+
 const send = (res: ServerResponse, status: number, body: unknown): void => {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { ...signedInHeaders, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 };
 
@@ -189,7 +195,9 @@ function handle(req: IncomingMessage, res: ServerResponse, raw: string): void {
   const path = (req.url ?? '').split('?')[0]!.split('/');
   // /api/assessments/:id or /api/assessments/:id/answers/:process/:indicator
   if (path[1] !== 'api' || path[2] !== 'assessments' || !path[3]) return send(res, 404, { error: { code: 'not_found', message: 'no route' } });
-  const a = q.assessment.get(decodeURIComponent(path[3]));
+  const id = decodeURIComponent(path[3]);
+  if (findUnfitText({ id })) return send(res, 400, { error: { code: 'invalid', message: 'bad path' } });
+  const a = q.assessment.get(id);
   if (!a || !sees(user, a)) return send(res, 404, { error: { code: 'not_found', message: 'no assessment' } });
   if (req.method === 'GET' && path.length === 4) return send(res, 200, readAssessment(user, a));
   if (req.method !== 'PUT' || path[4] !== 'answers' || path.length !== 7) return send(res, 404, { error: { code: 'not_found', message: 'no route' } });
@@ -197,7 +205,8 @@ function handle(req: IncomingMessage, res: ServerResponse, raw: string): void {
   const indicator = decodeURIComponent(path[6]!);
   if (user.role !== 'agency' && user.role !== 'ciso') return send(res, 403, { error: { code: 'forbidden', message: 'agency staff only' } });
   if (a.status !== 'draft' && a.status !== 'returned') return send(res, 409, { error: { code: 'conflict', message: 'not open for fill-in' } });
-  if (!indexOf(a.questionnaire).processById.get(process)?.indicatorById.get(indicator)) return send(res, 404, { error: { code: 'not_found', message: 'no indicator' } });
+  const found = indexOf(a.questionnaire).processById.get(process)?.indicatorById.get(indicator);
+  if (!found) return send(res, 404, { error: { code: 'not_found', message: 'no indicator' } });
   let body: { rating: string; evidence?: string | null; revision: number };
   try {
     body = JSON.parse(raw) as typeof body;
@@ -205,6 +214,8 @@ function handle(req: IncomingMessage, res: ServerResponse, raw: string): void {
     return send(res, 400, { error: { code: 'invalid', message: 'not JSON' } });
   }
   if (!RATINGS.has(body.rating) || !Number.isInteger(body.revision) || body.revision < 0 || (body.evidence !== undefined && body.evidence !== null && typeof body.evidence !== 'string')) return send(res, 400, { error: { code: 'invalid', message: 'bad answer' } });
+  // The service's checks of what is stored: well-formed text in the path and the body, and the answer's own rules.
+  if (findUnfitText({ process, indicator }) || findUnfitText(body) || checkAnswer(found, body).length > 0) return send(res, 400, { error: { code: 'invalid', message: 'bad answer' } });
   const current = q.answer.get(a.id, process, indicator);
   if (body.revision !== (current?.revision ?? 0)) return send(res, 409, { error: { code: 'stale_revision', message: 'changed by someone else' }, current: current ?? null });
   const result = saveAnswer(user, a, process, indicator, { rating: body.rating, evidence: body.evidence ?? null, revision: body.revision }, current);

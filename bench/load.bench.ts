@@ -260,15 +260,28 @@ async function sqliteRows(rows: BenchRow[]): Promise<void> {
   }
 }
 
-/** The bare stack must do the same work: its whole assessment is the service's, value for value. */
+/**
+ * The bare stack must do the same work: a save answers with the service's fields and headers, and afterwards its
+ * whole assessment is the service's, value for value, and sent with the same headers.
+ */
 async function sameDocument(service: string, bareBase: string, u: VirtualUser): Promise<void> {
-  const get = async (base: string) => {
-    const response = await fetch(`${base}/api/assessments/${u.id}`, { headers: { authorization: `Bearer ${u.token}` } });
-    if (response.status !== 200) throw new Error(`GET ${base}/api/assessments/${u.id}: ${response.status}`);
-    return response.json();
+  // Headers that depend on the moment or the connection, not on the work.
+  const transient = new Set(['date', 'connection', 'keep-alive', 'content-length']);
+  const headerNames = (response: Response) => [...response.headers.keys()].filter((name) => !transient.has(name)).sort();
+  const call = async (base: string, c: Call) => {
+    const response = await fetch(`${base}${c.path}`, { method: c.method, headers: c.headers, ...(c.body === undefined ? {} : { body: c.body }) });
+    const text = await response.text();
+    c.done?.(response.status, text);
+    if (response.status !== 200) throw new Error(`${c.method} ${base}${c.path}: ${response.status} ${text.slice(0, 200)}`);
+    return { headers: headerNames(response), body: JSON.parse(text) as Record<string, unknown> };
   };
-  const [ours, bare] = await Promise.all([get(service), get(bareBase)]);
-  if (!isDeepStrictEqual(ours, bare)) throw new Error('the bare stack\'s whole assessment differs from the service\'s: the baseline would not do the same work');
+  const differs = (what: string) => new Error(`the bare stack's ${what} differs from the service's: the baseline would not do the same work`);
+  const [ourSave, bareSave] = [await call(service, saveCall(u)), await call(bareBase, saveCall(u))];
+  if (!isDeepStrictEqual(ourSave.headers, bareSave.headers)) throw differs(`save's headers (${bareSave.headers.join(', ')})`);
+  if (!isDeepStrictEqual(Object.keys(ourSave.body), Object.keys(bareSave.body))) throw differs('saved answer');
+  const [ours, bare] = await Promise.all([call(service, readCall(u)), call(bareBase, readCall(u))]);
+  if (!isDeepStrictEqual(ours.headers, bare.headers)) throw differs(`whole assessment's headers (${bare.headers.join(', ')})`);
+  if (!isDeepStrictEqual(ours.body, bare.body)) throw differs('whole assessment');
 }
 
 async function rushRows(server: ServerProcess, users: VirtualUser[], subject: string, rows: BenchRow[]): Promise<void> {
