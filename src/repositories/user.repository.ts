@@ -59,13 +59,29 @@ export async function insertSession(db: Db, session: { idHash: string; userId: s
   await db.insertInto('sessions').values(session).execute();
 }
 
+/**
+ * Who a session or a bearer token belongs to, as every signed-in request needs it: who they are, whether they may
+ * still act, and whether they still owe a second factor. Their password hash and OTP secret stay in the database.
+ */
+export type SignedInUser = Pick<UserRecord, 'id' | 'username' | 'role' | 'agencyCode' | 'ministry' | 'active' | 'otpConfirmedAt'>;
+const SIGNED_IN_COLUMNS = ['users.id', 'users.username', 'users.role', 'users.agencyCode', 'users.ministry', 'users.active', 'users.otpConfirmedAt'] as const;
+const signedInOf = (row: Pick<User, keyof SignedInUser>): SignedInUser => ({
+  id: row.id,
+  username: row.username,
+  role: row.role as Role,
+  agencyCode: row.agencyCode,
+  ministry: row.ministry,
+  active: row.active === 1,
+  otpConfirmedAt: row.otpConfirmedAt,
+});
+
 const sessionUser = prepared((db, p: { idHash: string; now: string }) =>
-  db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.userId').selectAll('users').where('sessions.idHash', '=', p.idHash).where('sessions.expiresAt', '>', p.now),
+  db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.userId').select(SIGNED_IN_COLUMNS).where('sessions.idHash', '=', p.idHash).where('sessions.expiresAt', '>', p.now),
 );
 
-export async function findSessionUser(db: Db, idHash: string, now: string): Promise<UserRecord | undefined> {
+export async function findSessionUser(db: Db, idHash: string, now: string): Promise<SignedInUser | undefined> {
   const row = firstRow(await sessionUser(db, { idHash, now }));
-  return row && userOf(row);
+  return row && signedInOf(row);
 }
 
 export async function deleteSession(db: Db, idHash: string): Promise<void> {
@@ -89,17 +105,14 @@ const tokenUser = prepared((db, p: { tokenHash: string; now: string }) =>
   db
     .selectFrom('apiTokens')
     .innerJoin('users', 'users.id', 'apiTokens.userId')
-    .selectAll('users')
-    .select('apiTokens.id as tokenId')
+    .select(SIGNED_IN_COLUMNS)
     .where('apiTokens.tokenHash', '=', p.tokenHash)
     .where((eb) => eb.or([eb('apiTokens.expiresAt', 'is', null), eb('apiTokens.expiresAt', '>', p.now)])),
 );
 
-export async function findTokenUser(db: Db, tokenHash: string, now: string): Promise<(UserRecord & { tokenId: string }) | undefined> {
+export async function findTokenUser(db: Db, tokenHash: string, now: string): Promise<SignedInUser | undefined> {
   const row = firstRow(await tokenUser(db, { tokenHash, now }));
-  if (!row) return undefined;
-  const user: UserRecord & { tokenId: string } = Object.assign(userOf(row), { tokenId: row.tokenId });
-  return user;
+  return row && signedInOf(row);
 }
 
 export async function touchToken(db: Db, id: string, now: string): Promise<void> {

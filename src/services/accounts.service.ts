@@ -31,6 +31,7 @@ import {
   insertUser,
   listUsers,
   updateUser,
+  type SignedInUser,
   type UserRecord,
 } from '../repositories/user.repository.js';
 import type { AuditService } from './audit.service.js';
@@ -72,7 +73,7 @@ export interface AccountsOptions {
   issuer: string;
 }
 
-export function actorOf(user: UserRecord): Actor {
+export function actorOf(user: Pick<UserRecord, 'id' | 'username' | 'role' | 'agencyCode' | 'ministry'>): Actor {
   return { id: user.id, username: user.username, role: user.role, agency: user.agencyCode, ministry: user.ministry };
 }
 
@@ -257,12 +258,12 @@ export class AccountsService {
     return { ok: true };
   }
 
-  async sessionActor(sessionId: string): Promise<UserRecord | undefined> {
+  async sessionActor(sessionId: string): Promise<SignedInUser | undefined> {
     const user = await findSessionUser(this.db, sha256(sessionId), this.clock.now().toISOString());
     return user?.active ? user : undefined;
   }
 
-  async tokenActor(token: string): Promise<UserRecord | undefined> {
+  async tokenActor(token: string): Promise<SignedInUser | undefined> {
     const user = await findTokenUser(this.db, sha256(token), this.clock.now().toISOString());
     return user?.active ? user : undefined;
   }
