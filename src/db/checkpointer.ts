@@ -27,14 +27,20 @@ export const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
 // A CommonJS script (`eval`), so that it runs the same under tsx, vitest and the built server.
 const SCRIPT = `
 const { parentPort, workerData } = require('node:worker_threads');
+const { closeSync, fsyncSync, openSync } = require('node:fs');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('synchronous = NORMAL');
+// The database file itself, only to sync it (an fsync flushes the file whatever descriptor asks).
+const dbFile = openSync(workerData.file, 'r');
 // While the writer has its turn (from saying the log is long until it answers 'done'), no checkpoint here.
 let writerTurnUntil = 0;
 const checkpoint = () => {
   const [result] = db.pragma('wal_checkpoint(PASSIVE)');
   if (result.log > workerData.longLogFrames) {
+    // SQLite syncs the database file only in a checkpoint that copies the whole log: the writer's. Flushing here
+    // what this thread has copied since the last one leaves that sync, on the writer's thread, only its own pages.
+    fsyncSync(dbFile);
     writerTurnUntil = Date.now() + workerData.writerTurnMs;
     parentPort.postMessage({ longLog: result.log });
   }
@@ -54,6 +60,7 @@ parentPort.on('message', (message) => {
   clearInterval(timer);
   try { checkpoint(); } catch {}
   db.close();
+  closeSync(dbFile);
   parentPort.close();
 });
 parentPort.postMessage({ ready: true });
