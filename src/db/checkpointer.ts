@@ -12,6 +12,9 @@
 // more, since two checkpoints cannot run at once and the writer's would otherwise find the worker's in its way
 // (on a busy machine, every time). Making the worker do that (a RESTART checkpoint) would hold the write lock through the disk sync,
 // and the writer, waiting on it, would sleep with the event loop (stalls of up to a second, measured).
+// SQLite syncs the database file only at the end of a checkpoint that copied the whole log, which only the writer's
+// does; so before handing over, the worker syncs the file itself, and the writer's sync flushes only the few pages
+// the writer copied (its checkpoint went from 13–16 ms to 3–5 ms at 1,700 saves/s, docs/performance.md).
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
