@@ -43,7 +43,12 @@ const checkpoint = () => {
   if (result.log > workerData.longLogFrames) {
     // SQLite syncs the database file only in a checkpoint that copies the whole log: the writer's. Flushing here
     // what this thread has copied since the last one leaves that sync, on the writer's thread, only its own pages.
-    fsyncSync(dbFile);
+    // If it fails, the writer's turn comes all the same (its own sync covers everything): only the failure is told.
+    try {
+      fsyncSync(dbFile);
+    } catch (error) {
+      parentPort.postMessage({ error: String(error && error.message || error) });
+    }
     writerTurnUntil = Date.now() + workerData.writerTurnMs;
     parentPort.postMessage({ longLog: result.log });
   }
