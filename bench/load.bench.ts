@@ -9,13 +9,15 @@
 //  (4) two instances of the built server on one PostgreSQL database against one (round-robin from the generator,
 //      no proxy), on a data set of LOAD_PG_AGENCIES (700) seeded into a database of its own, dropped afterwards.
 // `LOAD_PROFILE=1` (or `read,save`) adds a load on a server started with --cpu-prof and prints the top self-time
-// functions (bench/cpuprofile-top.ts).
+// functions (bench/cpuprofile-top.ts); `LOAD_STATEMENTS=save` (or `read,save`) times SQLite's statements on each
+// stack under a route's load (bench/statement-timer.ts).
 // Every duration and rate comes from the environment; `LOAD_BUILD=0` skips the build (dist/ must be current).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
 import { runCli } from '../src/commands/index.js';
@@ -26,6 +28,7 @@ import { startServer, type ServerProcess } from '../test/helpers/server-process.
 import { topSelfTime } from './cpuprofile-top.js';
 import { seeded } from './dashboard.bench.js';
 import { closedLoop, openLoop, type Call, type LoadResult } from './load-generator.js';
+import type { StatementTimes } from './statement-timer.js';
 import type { BenchRow } from './table.js';
 
 const num = (name: string, fallback: number): number => {
@@ -63,6 +66,8 @@ const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES
 const PROFILE_SECONDS = num('LOAD_PROFILE_SECONDS', 20);
 /** `LOAD_PROFILE=1` (the read route), or `read,save`. */
 const PROFILE = (process.env.LOAD_PROFILE === '1' ? 'read' : (process.env.LOAD_PROFILE ?? '')).split(',').filter((r) => r === 'read' || r === 'save');
+/** `LOAD_STATEMENTS=save` (or `read`, `read,save`): SQLite's own time per statement on each stack under the route's load. */
+const STATEMENTS = (process.env.LOAD_STATEMENTS ?? '').split(',').filter((r) => r === 'read' || r === 'save');
 /** `LOAD_PROFILE_STACK=bare` profiles the bare stack instead of the service, to hold the two profiles side by side. */
 const PROFILE_BARE = process.env.LOAD_PROFILE_STACK === 'bare';
 /** Which parts run: `rush`, `routes` (capacity, open loop and the bare stack), `pg`; all by default. */
@@ -146,7 +151,7 @@ const startBuilt = (databaseUrl: string, nodeArgs: string[] = []): Promise<Serve
   startServer(databaseUrl, { args: [...nodeArgs, ...BUILT_SERVER], env: { LOG_LEVEL: 'warn', SESSION_SECRET } });
 
 async function startBare(databaseUrl: string, nodeArgs: string[] = []): Promise<{ base: string; child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'bench/bare-server.ts'], { cwd: packageRoot, env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, 'bench/bare-server.ts'], { cwd: packageRoot, env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const base = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', (line) => resolve(line.replace(/^listening /, '')));
@@ -255,6 +260,7 @@ async function sqliteRows(rows: BenchRow[]): Promise<void> {
       await Promise.all([server.stop(), bare.stop()]);
     }
     for (const route of PROFILE) await profileRoute(url, users, route, rows);
+    for (const route of STATEMENTS) await statementRoute(url, users, route, rows);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -427,6 +433,67 @@ async function profileRoute(url: string, users: VirtualUser[], route: string, ro
   const top = topSelfTime(join(dir, file), 15, window);
   process.stderr.write(`\nCPU profile of the ${PROFILE_BARE ? 'bare stack' : 'server'} under the ${route} load (${describe(r)}), top 15 by self time (${join(dir, file)}):\n${top.text}\n\n`);
   rows.push({ name: `${route === 'save' ? 'save an answer' : 'read a whole assessment'}: CPU profile of the ${PROFILE_BARE ? 'bare stack' : 'service'}, top self time`, subject: `${PROFILE_SECONDS} s closed loop, ${describe(r)}`, value: top.rows.slice(0, 3).map((t) => `${t.name} ${t.share.toFixed(0)} %`).join(', '), runs: '--cpu-prof', goal: '—', ok: null });
+}
+
+/**
+ * SQLite's own time under one route's closed-loop load, on each stack in turn started with bench/statement-timer.ts:
+ * after the warm-up, LOAD_PROFILE_SECONDS of load; each statement's mean time and how many of it a request runs go to
+ * stderr, the total per request into a row.
+ */
+async function statementRoute(url: string, users: VirtualUser[], route: string, rows: BenchRow[]): Promise<void> {
+  const dir = join(tmpdir(), `bench-load-statements-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  process.env.STATEMENT_TIMES_DIR = dir;
+  const timer = ['--import', pathToFileURL(join(packageRoot, 'bench/statement-timer.ts')).href];
+  const make = route === 'save' ? saveCall : readCall;
+  const stacks = [
+    ['service', () => startBuilt(url, ['--import', 'tsx', ...timer])],
+    ['bare stack', () => startBare(url, timer)],
+  ] as const;
+  const measured: { stack: string; perRequest: number; statements: number; lines: string[] }[] = [];
+  try {
+    for (const [stack, start] of stacks) {
+      const server = await start();
+      try {
+        if (WARMUP_SECONDS > 0) await capacity(server.base, users, make, CONNECTIONS, WARMUP_SECONDS);
+        await statementTimes(server.child.pid!, dir); // the warm-up's, set aside
+        log(`statements: ${route} load on the ${stack} for ${PROFILE_SECONDS} s`);
+        const r = await capacity(server.base, users, make, CONNECTIONS, PROFILE_SECONDS);
+        const times = Object.entries(await statementTimes(server.child.pid!, dir)).sort(([, a], [, b]) => b.ns - a.ns);
+        const perRequest = times.reduce((n, [, t]) => n + t.ns, 0) / 1000 / r.requests;
+        const statements = times.reduce((n, [, t]) => n + t.count, 0) / r.requests;
+        const lines = times.map(([sql, t]) => `${(t.ns / 1000 / t.count).toFixed(1).padStart(8)} µs × ${(t.count / r.requests).toFixed(2)}  ${sql.replace(/"/g, '').slice(0, 90)}`);
+        measured.push({ stack, perRequest, statements, lines });
+      } finally {
+        await server.stop();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  for (const m of measured) process.stderr.write(`\nSQLite's own time per statement, ${m.stack}, ${route} load (mean × per request, SQL):\n${m.lines.join('\n')}\n`);
+  process.stderr.write('\n');
+  rows.push({
+    name: `${route === 'save' ? 'save an answer' : 'read a whole assessment'}: SQLite's own time per request`,
+    subject: `${PROFILE_SECONDS} s closed loop ${CONNECTIONS} conn. on each stack, statements timed by bench/statement-timer.ts`,
+    value: measured.map((m) => `${m.stack} ${m.perRequest.toFixed(0)} µs (${m.statements.toFixed(1)} statements)`).join(', '),
+    runs: 'after the warm-up',
+    goal: '—',
+    ok: null,
+  });
+}
+
+/** What the statement timer in `pid` gathered since its previous signal (it starts over). */
+async function statementTimes(pid: number, dir: string): Promise<StatementTimes> {
+  const file = join(dir, `${pid}.json`);
+  rmSync(file, { force: true });
+  process.kill(pid, 'SIGUSR2');
+  for (const deadline = Date.now() + 5000; !existsSync(file); ) {
+    if (Date.now() > deadline) throw new Error(`the statement timer of process ${pid} wrote nothing`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return JSON.parse(readFileSync(file, 'utf8')) as StatementTimes;
 }
 
 /**
