@@ -41,8 +41,7 @@ let writerTurnUntil = 0;
 const checkpoint = () => {
   const [result] = db.pragma('wal_checkpoint(PASSIVE)');
   if (result.log > workerData.longLogFrames) {
-    // SQLite syncs the database file only in a checkpoint that copies the whole log: the writer's. Flushing here
-    // what this thread has copied since the last one leaves that sync, on the writer's thread, only its own pages.
+    // The file synced here, so that the writer's sync has only its own pages to flush (see the top of the file).
     // If it fails, the writer's turn comes all the same (its own sync covers everything): only the failure is told.
     try {
       fsyncSync(dbFile);

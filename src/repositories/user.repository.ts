@@ -10,24 +10,28 @@ type Db = Kysely<Database> | Transaction<Database>;
 export type UserRecord = Omit<User, 'role' | 'active'> & { role: Role; active: boolean };
 
 /**
+ * Who a session or a bearer token belongs to, as every signed-in request needs it: who they are, whether they may
+ * still act, and whether they still owe a second factor. Their password hash and OTP secret stay in the database.
+ */
+export type SignedInUser = Pick<UserRecord, 'id' | 'username' | 'role' | 'agencyCode' | 'ministry' | 'active' | 'otpConfirmedAt'>;
+const SIGNED_IN_COLUMNS = ['users.id', 'users.username', 'users.role', 'users.agencyCode', 'users.ministry', 'users.active', 'users.otpConfirmedAt'] as const;
+/**
  * Each field read by name: spreading a row of Kysely's camel-case mapping into a new object costs microseconds,
  * and every signed-in request maps its user.
  */
-const userOf = (row: User): UserRecord => ({
+const signedInOf = (row: Pick<User, keyof SignedInUser>): SignedInUser => ({
   id: row.id,
   username: row.username,
   role: row.role as Role,
   agencyCode: row.agencyCode,
   ministry: row.ministry,
-  displayName: row.displayName,
-  passwordHash: row.passwordHash,
   active: row.active === 1,
-  createdAt: row.createdAt,
-  updatedAt: row.updatedAt,
-  otpSecret: row.otpSecret,
   otpConfirmedAt: row.otpConfirmedAt,
-  otpLastStep: row.otpLastStep,
 });
+/** A whole user: the signed-in fields and the rest of the row. */
+const userOf = (row: User): UserRecord =>
+  Object.assign(signedInOf(row), { displayName: row.displayName, passwordHash: row.passwordHash, createdAt: row.createdAt, updatedAt: row.updatedAt, otpSecret: row.otpSecret, otpLastStep: row.otpLastStep });
+
 const rowOf = (user: Partial<UserRecord>) => {
   const { active, ...rest } = user;
   return { ...rest, ...(active === undefined ? {} : { active: active ? 1 : 0 }) };
@@ -58,22 +62,6 @@ export async function updateUser(db: Db, id: string, changes: Partial<UserRecord
 export async function insertSession(db: Db, session: { idHash: string; userId: string; createdAt: string; expiresAt: string }): Promise<void> {
   await db.insertInto('sessions').values(session).execute();
 }
-
-/**
- * Who a session or a bearer token belongs to, as every signed-in request needs it: who they are, whether they may
- * still act, and whether they still owe a second factor. Their password hash and OTP secret stay in the database.
- */
-export type SignedInUser = Pick<UserRecord, 'id' | 'username' | 'role' | 'agencyCode' | 'ministry' | 'active' | 'otpConfirmedAt'>;
-const SIGNED_IN_COLUMNS = ['users.id', 'users.username', 'users.role', 'users.agencyCode', 'users.ministry', 'users.active', 'users.otpConfirmedAt'] as const;
-const signedInOf = (row: Pick<User, keyof SignedInUser>): SignedInUser => ({
-  id: row.id,
-  username: row.username,
-  role: row.role as Role,
-  agencyCode: row.agencyCode,
-  ministry: row.ministry,
-  active: row.active === 1,
-  otpConfirmedAt: row.otpConfirmedAt,
-});
 
 const sessionUser = prepared((db, p: { idHash: string; now: string }) =>
   db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.userId').select(SIGNED_IN_COLUMNS).where('sessions.idHash', '=', p.idHash).where('sessions.expiresAt', '>', p.now),
