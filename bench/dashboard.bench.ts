@@ -18,7 +18,8 @@ const SEED = 1;
 const WARM = 3;
 const RUNS = 20;
 const SLOW_RUNS = 5;
-const CACHE = join(tmpdir(), 'govsec-maturity-bench-national');
+/** Seeded national data sets, kept between runs (BENCH_NATIONAL_CACHE: another folder). */
+const CACHE = process.env.BENCH_NATIONAL_CACHE ?? join(tmpdir(), 'govsec-maturity-bench-national');
 const SIZES: { agencies: number; resultsOnly: boolean }[] = (process.env.BENCH_NATIONAL_SIZES ?? '700,7000,70000').split(',').map((s) => ({ agencies: Number(s), resultsOnly: Number(s) > 10_000 }));
 const ROUTES = [
   { name: 'dashboard', url: '/api/dashboard?cycle=109', goalMs: 100 },

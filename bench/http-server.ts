@@ -87,8 +87,9 @@ const { db } = app.services.handle;
 const ciso = await app.services.accounts.getUser('ciso');
 const actor = { id: ciso.id, username: ciso.username, role: 'ciso' as const, agency: ciso.agencyCode, ministry: null };
 const { token } = await app.services.accounts.createToken(actor, 'bench', 1);
-const id = (await app.services.assessments.list(actor, { cycle: 109 }))[0]!.id;
-const index = await app.services.questionnaires.index('isgm-109@1.0.0');
+const { id, questionnaire } = (await app.services.assessments.list(actor, { cycle: 109 }))[0]!;
+// Every indicator of the questionnaire the assessment is on (cycle 109's version, whichever that is now).
+const index = await app.services.questionnaires.index(questionnaire);
 const slots = index.processes.flatMap((p) => p.attributes.flatMap((a) => a.indicators.map((i) => ({ process: p.id, indicator: i.id }))));
 for (const s of slots) {
   const existing = await db.selectFrom('answers').select('revision').where('assessmentId', '=', id).where('process', '=', s.process).where('indicator', '=', s.indicator).executeTakeFirst();

@@ -11,11 +11,12 @@
 // `LOAD_PROFILE=1` (or `read,save`) adds a load on a server started with --cpu-prof and prints the top self-time
 // functions (bench/cpuprofile-top.ts); `LOAD_STATEMENTS=save` (or `read,save`) times SQLite's statements on each
 // stack under a route's load (bench/statement-timer.ts).
-// Every duration and rate comes from the environment; `LOAD_BUILD=0` skips the build (dist/ must be current).
+// Every duration and rate comes from the environment; `LOAD_BUILD=0` skips the build (dist/ must be current);
+// `LOAD_BUILD_DIR` builds into another folder of the package instead of dist/ (the bench's own test does).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
@@ -74,7 +75,10 @@ const PROFILE_BARE = process.env.LOAD_PROFILE_STACK === 'bare';
 const PARTS = new Set((process.env.LOAD_PARTS ?? 'rush,routes,pg').split(',').map((p) => p.trim()));
 const SEED = 1;
 const SESSION_SECRET = 'load-bench-secret-load-bench-secret!!';
-const BUILT_SERVER = ['dist/src/server.js'];
+/** Where the built server goes: dist/ as `npm run build` makes it, or LOAD_BUILD_DIR, a folder inside the package (so that it finds questionnaires/ and templates/ as dist/ does). */
+const BUILD_DIR = process.env.LOAD_BUILD_DIR ? resolve(packageRoot, process.env.LOAD_BUILD_DIR) : join(packageRoot, 'dist');
+if (relative(packageRoot, BUILD_DIR).startsWith('..')) throw new Error(`LOAD_BUILD_DIR must be a folder inside the package (${packageRoot})`);
+const BUILT_SERVER = [join(BUILD_DIR, 'src/server.js')];
 
 const thousands = (n: number): string => n.toLocaleString('en-US');
 const ms = (n: number): string => (Number.isNaN(n) ? '—' : n < 10 ? n.toFixed(1) : n.toFixed(0));
@@ -228,11 +232,17 @@ const errorsOf = (r: Pick<LoadResult, 'errors' | 'errorSamples'>): string => (r.
 
 function build(): void {
   if (process.env.LOAD_BUILD === '0') {
-    if (!existsSync(join(packageRoot, BUILT_SERVER[0]!))) throw new Error('LOAD_BUILD=0 but dist/src/server.js is missing: run npm run build');
+    if (!existsSync(BUILT_SERVER[0]!)) throw new Error(`LOAD_BUILD=0 but ${BUILT_SERVER[0]} is missing: run npm run build`);
     return;
   }
-  log('npm run build');
-  execFileSync('npm', ['run', '--silent', 'build'], { cwd: packageRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (!process.env.LOAD_BUILD_DIR) {
+    log('npm run build');
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: packageRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+    return;
+  }
+  // `npm run build`'s compiler run with another output folder.
+  log(`npm run build, into ${BUILD_DIR}`);
+  execFileSync(process.execPath, [join(packageRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', BUILD_DIR], { cwd: packageRoot, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 async function sqliteRows(rows: BenchRow[]): Promise<void> {
