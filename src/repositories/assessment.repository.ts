@@ -124,7 +124,7 @@ export interface Seal {
 
 // ——— rows to domain values ———
 
-const answerOf = (r: Selectable<AnswersTable>): StoredAnswer => ({
+const answerOf = (r: Omit<Selectable<AnswersTable>, 'assessmentId'>): StoredAnswer => ({
   process: r.process,
   indicator: r.indicator,
   rating: r.rating as AnswerRating,
@@ -137,7 +137,7 @@ const answerOf = (r: Selectable<AnswersTable>): StoredAnswer => ({
   updatedBy: r.updatedBy,
 });
 const scopeOf = (r: Selectable<ScopeTable>): ScopeEntry => ({ process: r.process, inScope: r.inScope === 1, justification: r.justification, updatedAt: r.updatedAt, updatedBy: r.updatedBy });
-const assessorRatingOf = (r: Selectable<AssessorRatingsTable>): StoredAssessorRating => ({
+const assessorRatingOf = (r: Omit<Selectable<AssessorRatingsTable>, 'assessmentId'>): StoredAssessorRating => ({
   process: r.process,
   indicator: r.indicator,
   rating: r.rating as AnswerRating,
@@ -294,19 +294,24 @@ export async function touchAssessmentIn(db: Db, id: string, inStates: readonly A
 
 // ——— parts ———
 
+/** An assessor rating's own columns (a returned assessment may have one for each of its hundreds of answers). */
+const assessorRatingsOf = prepared((db, p: { assessmentId: string }) =>
+  db.selectFrom('assessorRatings').select(['process', 'indicator', 'rating', 'reason', 'stale', 'updatedAt', 'updatedBy']).where('assessmentId', '=', p.assessmentId),
+);
+
 export async function loadAssessmentParts(db: Db, assessmentId: string): Promise<AssessmentParts> {
   const [answers, scope, assessorRatings, scopeDecisions, overrides, findings] = await Promise.all([
     findAnswers(db, assessmentId),
-    db.selectFrom('scope').selectAll().where('assessmentId', '=', assessmentId).execute(),
-    db.selectFrom('assessorRatings').selectAll().where('assessmentId', '=', assessmentId).execute(),
+    findScope(db, assessmentId),
+    assessorRatingsOf(db, { assessmentId }),
     db.selectFrom('scopeDecisions').selectAll().where('assessmentId', '=', assessmentId).execute(),
     db.selectFrom('attributeOverrides').selectAll().where('assessmentId', '=', assessmentId).execute(),
     db.selectFrom('findings').selectAll().where('assessmentId', '=', assessmentId).orderBy('process').execute(),
   ]);
   return {
     answers,
-    scope: scope.map(scopeOf),
-    assessorRatings: assessorRatings.map(assessorRatingOf),
+    scope,
+    assessorRatings: assessorRatings.rows.map(assessorRatingOf),
     scopeDecisions: scopeDecisions.map((d) => ({ process: d.process, inScope: d.inScope === 1, reason: d.reason, updatedAt: d.updatedAt, updatedBy: d.updatedBy })),
     overrides: overrides.map((o) => ({ process: o.process, attribute: o.attribute, rating: o.rating as Rating, reason: o.reason, updatedAt: o.updatedAt, updatedBy: o.updatedBy })),
     findings: findings.map((f) => ({ process: f.process, text: f.text, updatedAt: f.updatedAt, updatedBy: f.updatedBy })),
@@ -315,12 +320,17 @@ export async function loadAssessmentParts(db: Db, assessmentId: string): Promise
 
 // ——— answers ———
 
+/** An answer's own columns: not the assessment's id, which the caller has (a whole assessment is hundreds of rows). */
+const ANSWER_COLUMNS = ['process', 'indicator', 'rating', 'evidence', 'note', 'justification', 'revision', 'unconfirmed', 'updatedAt', 'updatedBy'] as const;
+
+const answersOf = prepared((db, p: { assessmentId: string }) => db.selectFrom('answers').select(ANSWER_COLUMNS).where('assessmentId', '=', p.assessmentId));
+
 export async function findAnswers(db: Db, assessmentId: string): Promise<StoredAnswer[]> {
-  return (await db.selectFrom('answers').selectAll().where('assessmentId', '=', assessmentId).execute()).map(answerOf);
+  return (await answersOf(db, { assessmentId })).rows.map(answerOf);
 }
 
 const answerAt = prepared((db, p: { assessmentId: string; process: string; indicator: string }) =>
-  db.selectFrom('answers').selectAll().where('assessmentId', '=', p.assessmentId).where('process', '=', p.process).where('indicator', '=', p.indicator),
+  db.selectFrom('answers').select(ANSWER_COLUMNS).where('assessmentId', '=', p.assessmentId).where('process', '=', p.process).where('indicator', '=', p.indicator),
 );
 
 export async function findAnswer(db: Db, assessmentId: string, process: string, indicator: string): Promise<StoredAnswer | undefined> {
