@@ -1,6 +1,6 @@
 // Runs the command line for tests: in-process through `runCli` (fast; what nearly every test uses), or
 // as a newcomer does, `npm run --silent cli -- …` in a real process (the one smoke test), capturing
-// both streams and the exit status either way.
+// both streams and the exit status either way; `runProcess` runs any other npm script or command so.
 import { spawn } from 'node:child_process';
 import { runCli as runCommand } from '../../src/commands/index.js';
 import { packageRoot } from '../../src/paths.js';
@@ -43,12 +43,17 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
 
 /** One command through `npm run --silent cli -- …args` in a child process, from the package root. */
 export function runNpmCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
+  return runProcess('npm', ['run', '--silent', 'cli', '--', ...args], { timeout: 60_000, ...options });
+}
+
+/** A child process run from the package root, both streams captured, with its exit status; killed after `timeout` ms. */
+export function runProcess(command: string, args: string[], options: CliOptions & { timeout: number }): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'cli', '--', ...args], {
+    const child = spawn(command, args, {
       cwd: packageRoot,
       env: { ...process.env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
-      timeout: 60_000,
+      timeout: options.timeout,
     });
     let stdout = '';
     let stderr = '';
